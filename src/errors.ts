@@ -1,0 +1,72 @@
+// One error type for the whole project, with stable string codes. The CLI turns
+// any BytefallError into one readable line; anything else is a bug.
+
+export const ERROR_CODES = {
+  // format
+  TRUNCATED: 'the file is shorter than its counts say',
+  BAD_SIZE: 'the file size disagrees with its counts',
+  BAD_MAGIC: 'not a Waterfall file (wrong magic)',
+  UNSUPPORTED_VERSION: 'unknown Waterfall format version',
+  UNSUPPORTED_HASH: 'unknown hash algorithm',
+  RESERVED_NONZERO: 'reserved bytes must be zero',
+  BAD_NAME: 'invalid name',
+  BAD_NAME_SALT_HASH: 'the name/salt hash does not match',
+  BAD_ENTRY: 'invalid file entry',
+  DUPLICATE_NAME: 'two entries with the same name in one directory',
+  BAD_ORDER: 'entries are not in canonical order',
+  MISSING_PARENT: 'an entry names a parent directory that does not exist',
+  BAD_ENTRY_HASH: 'an entry hash does not match its contents',
+  INVALID_SIGNATURE: 'signature does not verify',
+  PRIVATE_KEY_PRESENT: 'the Waterfall carries a private key',
+  BAD_PIECE_LAYER: 'piece layer does not match the merkle root',
+  // keys
+  BAD_KEY_FILE: 'invalid key file',
+  KEY_EXISTS: 'refusing to overwrite an existing key file',
+  // files on disk
+  NOT_FOUND: 'no such file or directory',
+  NOT_A_DIRECTORY: 'not a directory',
+  IO_ERROR: 'input/output error',
+  FILE_CHANGED: 'a file changed while it was being hashed',
+  UNSUPPORTED_FILE: 'unsupported file type',
+  // arguments
+  BAD_ARGUMENT: 'invalid argument',
+  // hashing pool
+  POOL_ERROR: 'hashing worker failed',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorDetails {
+  /** The file the error is about, when there is one. */
+  file?: string;
+  /** The operation that failed (open, read, write, rename, ...). */
+  op?: string;
+  cause?: unknown;
+}
+
+export class BytefallError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly op?: string;
+
+  constructor(code: ErrorCode, message?: string, details: ErrorDetails = {}) {
+    super(message ?? ERROR_CODES[code], details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'BytefallError';
+    this.code = code;
+    this.file = details.file;
+    this.op = details.op;
+  }
+
+  /** Wraps a Node.js system error (ENOENT, EACCES, ...) with the file and operation. */
+  static fromSystem(err: unknown, file: string, op: string): BytefallError {
+    const e = err as NodeJS.ErrnoException;
+    const code: ErrorCode =
+      e?.code === 'ENOENT' ? 'NOT_FOUND' : e?.code === 'ENOTDIR' ? 'NOT_A_DIRECTORY' : 'IO_ERROR';
+    const why = e?.code ? `${e.code}` : String(e?.message ?? e);
+    return new BytefallError(code, `cannot ${op} ${file}: ${why}`, { file, op, cause: err });
+  }
+}
+
+export function isBytefallError(err: unknown): err is BytefallError {
+  return err instanceof BytefallError;
+}
