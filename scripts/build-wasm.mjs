@@ -13,6 +13,7 @@ const targets = process.argv.includes('--debug') ? ['release', 'debug'] : ['rele
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 mkdirSync(join(root, 'build'), { recursive: true });
 
+let failed = false;
 for (const mod of modules) {
   const entry = join('assembly', mod, 'index.ts');
   if (!existsSync(join(root, entry))) continue;
@@ -24,7 +25,8 @@ for (const mod of modules) {
     });
     if (r.status !== 0) {
       console.error(`build-wasm: ${entry} (${target}) failed`);
-      process.exit(r.status ?? 1);
+      failed = true;
     }
   }
 }
+if (failed) process.exit(1);

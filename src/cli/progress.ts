@@ -1,0 +1,53 @@
+// A live progress line on a terminal (cli-progress), silent elsewhere. Shows
+// files, bytes, rate and ETA; --json callers get periodic JSON events instead.
+import cliProgress from 'cli-progress';
+import { Output, formatBytes } from './output.js';
+
+export interface ProgressState {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export class Progress {
+  private bar?: cliProgress.SingleBar;
+  private readonly started = Date.now();
+  private lastEvent = 0;
+
+  constructor(private readonly out: Output, private readonly label: string) {}
+
+  update(s: ProgressState): void {
+    const now = Date.now();
+    const secs = Math.max((now - this.started) / 1000, 1e-3);
+    const rate = s.bytesDone / secs;
+    if (this.out.interactive) {
+      if (!this.bar) {
+        this.bar = new cliProgress.SingleBar(
+          {
+            format: `${this.label} [{bar}] {percentage}% | {files} files | {bytes} | {rate}/s | ETA {eta_formatted}`,
+            stream: process.stderr,
+            hideCursor: true,
+            clearOnComplete: true,
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        this.bar.start(Math.max(s.bytesTotal, 1), 0);
+      }
+      this.bar.update(s.bytesDone, {
+        files: `${s.filesDone}/${s.filesTotal}`,
+        bytes: `${formatBytes(s.bytesDone)}/${formatBytes(s.bytesTotal)}`,
+        rate: formatBytes(rate),
+      });
+    } else if (this.out.json && now - this.lastEvent >= 1000) {
+      this.lastEvent = now;
+      this.out.event({ event: 'progress', task: this.label, ...s, bytesPerSecond: Math.round(rate) });
+    }
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = undefined;
+  }
+}
