@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   RESERVED_NONZERO: 'reserved bytes must be zero',
   BAD_NAME: 'invalid name',
   BAD_NAME_SALT_HASH: 'the name/salt hash does not match',
+  BAD_HEADER: 'invalid header value (sequence or publish time)',
   BAD_ENTRY: 'invalid file entry',
   DUPLICATE_NAME: 'two entries with the same name in one directory',
   BAD_ORDER: 'entries are not in canonical order',
@@ -31,10 +32,36 @@ export const ERROR_CODES = {
   IO_ERROR: 'input/output error',
   FILE_CHANGED: 'a file changed while it was being hashed',
   UNSUPPORTED_FILE: 'unsupported file type',
+  // storage (docs/STORAGE.md)
+  NO_SPACE: 'no space left on the device',
+  UNSAFE_PATH: 'a path would leave the download directory or clash with a ByteFall file',
+  NOT_VERIFIED: 'the piece is not verified',
   // arguments
   BAD_ARGUMENT: 'invalid argument',
   // hashing pool
   POOL_ERROR: 'hashing worker failed',
+  // wire protocol (docs/PROTOCOL.md)
+  WIRE_TOO_LARGE: 'a wire message is longer than the limit',
+  WIRE_TRUNCATED: 'a wire message ends before its fields do',
+  WIRE_BAD_MESSAGE: 'a wire message is malformed',
+  WIRE_UNEXPECTED: 'a wire message came at the wrong time',
+  WIRE_BAD_HANDSHAKE: 'the peer sent an invalid handshake',
+  WIRE_UNSUPPORTED_VERSION: 'no protocol version in common with the peer',
+  WIRE_UNKNOWN_SWARM: 'the peer does not serve this swarm',
+  WIRE_NODE_ID_MISMATCH: 'the node id the peer claims is not the key it proved',
+  WIRE_SELF: 'connected to ourselves',
+  WIRE_REFUSED: 'the peer refused the connection',
+  WIRE_UNKNOWN_REQUEST: 'a response names no request in flight',
+  WIRE_TOO_MANY_REQUESTS: 'more requests in flight than the limit',
+  WIRE_BAD_DATA: 'the peer sent data that does not verify',
+  WIRE_TIMEOUT: 'the peer did not answer in time',
+  WIRE_CLOSED: 'the connection closed',
+  // transports (src/net)
+  NET_CONNECT_FAILED: 'cannot connect to the peer',
+  NET_LISTEN_FAILED: 'cannot listen on the address',
+  NET_TLS_FAILED: 'the TLS handshake failed',
+  NET_NOT_AUTHENTICATED: 'the peer presented no ed25519 node certificate',
+  NET_WRONG_NODE: 'the peer is not the node that was expected',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -64,7 +91,13 @@ export class BytefallError extends Error {
   static fromSystem(err: unknown, file: string, op: string): BytefallError {
     const e = err as NodeJS.ErrnoException;
     const code: ErrorCode =
-      e?.code === 'ENOENT' ? 'NOT_FOUND' : e?.code === 'ENOTDIR' ? 'NOT_A_DIRECTORY' : 'IO_ERROR';
+      e?.code === 'ENOENT'
+        ? 'NOT_FOUND'
+        : e?.code === 'ENOTDIR'
+          ? 'NOT_A_DIRECTORY'
+          : e?.code === 'ENOSPC' || e?.code === 'EDQUOT'
+            ? 'NO_SPACE'
+            : 'IO_ERROR';
     const why = e?.code ? `${e.code}` : String(e?.message ?? e);
     return new BytefallError(code, `cannot ${op} ${file}: ${why}`, { file, op, cause: err });
   }

@@ -1,0 +1,109 @@
+// buildWaterfall: from what `create`/`publish` know (entries with merkle roots,
+// a name, a salt, a seed) to signed Waterfall bytes. Sorts entries canonically,
+// derives parent and entry hashes, signs, encodes, and reads the result back.
+import { BytefallError } from '../errors.js';
+import { publicKeyOf, SEED_LEN } from '../keys/ed25519.js';
+import { writeName } from './blocks.js';
+import { nameSaltHash } from './digests.js';
+import { entryHashFor } from './entry-hash.js';
+import { encodeWaterfall } from './encode.js';
+import { decodeWaterfall } from './decode.js';
+import { signWaterfall } from './sign.js';
+import { comparePaths } from './order.js';
+import { isZero } from './bytes.js';
+import {
+  FORMAT_MAJOR, FORMAT_MINOR, FORMAT_PATCH, HASH_BLAKE3, NAME_FIELD_LEN, CHUNKING_FIXED,
+  type BuildInput, type Entry, type EntryInput, type Waterfall,
+} from './model.js';
+import { KEY_BLOCK_AT, SALT_LEN, HASH64_LEN, ROOT_LEN } from './layout.js';
+
+const utf8 = new TextEncoder();
+
+export interface Built {
+  bytes: Uint8Array;
+  waterfall: Waterfall;
+}
+
+/**
+ * Builds and signs a Waterfall. Every parent directory of a path must itself
+ * be among the entries (MISSING_PARENT otherwise: nothing is added silently).
+ */
+export function buildWaterfall(input: BuildInput): Built {
+  const { seed, salt } = input;
+  if (!(seed instanceof Uint8Array) || seed.length !== SEED_LEN) throw badArgument(`the seed must be ${SEED_LEN} bytes`);
+  if (!(salt instanceof Uint8Array) || salt.length !== SALT_LEN) throw badArgument(`the salt must be ${SALT_LEN} bytes`);
+  if (input.embedPrivateKey && isZero(seed)) {
+    throw new BytefallError('BAD_KEY', 'an all-zero seed cannot be embedded: it reads as the public form');
+  }
+  const nameField = new Uint8Array(NAME_FIELD_LEN);
+  writeName(nameField, 0, input.name, false, 'Waterfall name');
+
+  const draft: Waterfall = {
+    version: [FORMAT_MAJOR, FORMAT_MINOR, FORMAT_PATCH],
+    hashAlgorithm: HASH_BLAKE3,
+    name: input.name,
+    salt,
+    nameSaltHash: nameSaltHash(nameField, salt),
+    sequence: input.sequence,
+    publishTime: input.publishTime,
+    publicKey: publicKeyOf(seed),
+    headerSignature: new Uint8Array(HASH64_LEN), // signWaterfall fills both in
+    filesSignature: new Uint8Array(HASH64_LEN),
+    entries: buildEntries(input.entries),
+    peers: input.peers ?? [],
+    swarmId: new Uint8Array(0), // derived by decodeWaterfall below
+    waterfallId: new Uint8Array(0),
+  };
+  const bytes = encodeWaterfall(draft);
+  signWaterfall(bytes, draft.entries.length, seed);
+  if (input.embedPrivateKey) bytes.set(seed, KEY_BLOCK_AT);
+  return { bytes, waterfall: decodeWaterfall(bytes, { allowPrivateKey: input.embedPrivateKey }) };
+}
+
+/** Entries in canonical order with their parent and entry hashes. */
+function buildEntries(inputs: readonly EntryInput[]): Entry[] {
+  const keyed = inputs.map((input) => {
+    const { path } = input;
+    if (!Array.isArray(path) || path.length === 0 || path.some((c) => typeof c !== 'string')) {
+      throw badArgument(`an entry path must be a non-empty list of names (got ${JSON.stringify(path)})`);
+    }
+    return { input, bytes: path.map((c) => utf8.encode(c)) };
+  });
+  keyed.sort((a, b) => comparePaths(a.bytes, b.bytes));
+
+  const dirHashes = new Map<string, Uint8Array>(); // JSON of a directory's path -> its entry hash
+  const entries: Entry[] = [];
+  keyed.forEach(({ input, bytes }, i) => {
+    const path = [...input.path];
+    const where = `entry ${path.join('/')}`;
+    if (i > 0 && comparePaths(keyed[i - 1].bytes, bytes) === 0) {
+      throw new BytefallError('DUPLICATE_NAME', `${where}: given twice`);
+    }
+    const parentHash = path.length === 1 ? new Uint8Array(HASH64_LEN) : dirHashes.get(JSON.stringify(path.slice(0, -1)));
+    if (parentHash === undefined) {
+      throw new BytefallError('MISSING_PARENT', `${where}: its directory ${path.slice(0, -1).join('/')} is not among the entries (pass every directory explicitly)`);
+    }
+    const entry: Entry = {
+      name: path[path.length - 1],
+      path,
+      isDir: input.isDir,
+      size: input.size,
+      created: input.created,
+      changed: input.changed,
+      pieceSize: input.pieceSize,
+      fileVersion: input.fileVersion,
+      permissions: input.permissions,
+      chunking: CHUNKING_FIXED,
+      hash: new Uint8Array(0),
+      parentHash,
+    };
+    entry.hash = entryHashFor(entry, input.isDir ? new Uint8Array(ROOT_LEN) : input.root);
+    if (input.isDir) dirHashes.set(JSON.stringify(path), entry.hash);
+    entries.push(entry);
+  });
+  return entries;
+}
+
+function badArgument(message: string): BytefallError {
+  return new BytefallError('BAD_ARGUMENT', message);
+}

@@ -1,0 +1,83 @@
+// Loads build/codec.wasm, the Waterfall block codec (assembly/codec/), once and
+// synchronously, and exposes its typed exports with views over its static I/O
+// area and fields slots. Only src/format/blocks.ts talks to it.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BytefallError } from '../errors.js';
+
+// @types/node 20 does not declare the WebAssembly global (TypeScript's "dom" lib does);
+// these are the parts used here, local to this module.
+declare namespace WebAssembly {
+  class Module { constructor(bytes: Uint8Array); }
+  class Instance { constructor(module: Module, imports: object); readonly exports: object; }
+  interface Memory { readonly buffer: ArrayBuffer; }
+}
+
+/** The codec's exports: pointers and sizes, peerCountOf (a raw u32), and functions returning a status (0 = OK). */
+export interface CodecExports {
+  memory: WebAssembly.Memory;
+  io(): number;
+  ioLen(): number;
+  fields(): number;
+  slotCount(): number;
+  decodeHeaderBlock(at: number): number;
+  encodeHeaderBlock(at: number): number;
+  decodeCountBlock(at: number): number;
+  encodeCountBlock(at: number): number;
+  keyForm(at: number): number;
+  checkName(at: number, entry: number): number;
+  encodeName(at: number, len: number, entry: number): number;
+  decodeInfo(at: number): number;
+  encodeInfo(at: number): number;
+  peerCountOf(at: number): number;
+  decodePeerCountBlock(at: number): number;
+  encodePeerCountBlock(at: number): number;
+  decodePeer(at: number): number;
+  encodePeer(at: number): number;
+  checkEmptyPeer(at: number): number;
+}
+
+export interface Codec {
+  fn: CodecExports;
+  /** The I/O area: block bytes go in and come out here. */
+  io: Uint8Array;
+  /** The fields slots, read as unsigned and as signed 64-bit integers. */
+  u64: BigUint64Array;
+  i64: BigInt64Array;
+}
+
+const WASM_PATH = fileURLToPath(new URL('../../../build/codec.wasm', import.meta.url)); // from dist/src/format/
+
+let codec: Codec | undefined;
+
+function load(): Codec {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(WASM_PATH);
+  } catch (err) {
+    throw new BytefallError('NOT_FOUND', `the codec module is not built (${WASM_PATH} missing): run \`npm run build\``, {
+      file: WASM_PATH, op: 'load', cause: err,
+    });
+  }
+  const imports = {
+    env: {
+      abort(_msg: number, _file: number, line: number, column: number): never {
+        throw new Error(`codec.wasm aborted at ${line}:${column}`);
+      },
+    },
+  };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+  const fn = instance.exports as unknown as CodecExports;
+  const buffer = fn.memory.buffer; // the codec never grows its memory, so these views stay valid
+  return {
+    fn,
+    io: new Uint8Array(buffer, fn.io(), fn.ioLen()),
+    u64: new BigUint64Array(buffer, fn.fields(), fn.slotCount()),
+    i64: new BigInt64Array(buffer, fn.fields(), fn.slotCount()),
+  };
+}
+
+/** The loaded codec (loaded on first use). */
+export function codecWasm(): Codec {
+  return (codec ??= load());
+}

@@ -1,0 +1,26 @@
+// The entry hash: H64 over an entry's name field, info block, parent hash and
+// content root (the merkle root of a file's pieces, zeros for a directory).
+// entryHashFor encodes the entry through the codec so the bytes are canonical.
+import { BytefallError } from '../errors.js';
+import { writeName, writeInfo, type EntryInfo } from './blocks.js';
+import { entryHash } from './digests.js';
+import { NAME_FIELD_LEN } from './model.js';
+import { BLOCK_LEN, ROOT_LEN, HASH64_LEN } from './layout.js';
+
+export interface HashableEntry extends EntryInfo {
+  name: string;
+  path: string[];
+  parentHash: Uint8Array;
+}
+
+/** The entry hash `entry` must carry when its content root is `root` (32 bytes; zeros for a directory). */
+export function entryHashFor(entry: HashableEntry, root: Uint8Array): Uint8Array {
+  const where = `entry ${entry.path.join('/')}`;
+  if (!(root instanceof Uint8Array) || root.length !== ROOT_LEN || entry.parentHash.length !== HASH64_LEN) {
+    throw new BytefallError('BAD_ARGUMENT', `${where}: a root is ${ROOT_LEN} bytes and a parent hash ${HASH64_LEN}`);
+  }
+  const fields = new Uint8Array(NAME_FIELD_LEN + BLOCK_LEN);
+  writeName(fields, 0, entry.name, true, where);
+  writeInfo(fields, NAME_FIELD_LEN, entry, where);
+  return entryHash(fields.subarray(0, NAME_FIELD_LEN), fields.subarray(NAME_FIELD_LEN), entry.parentHash, root);
+}
