@@ -1,0 +1,169 @@
+// The hashing pool: one piscina pool whose workers (worker.ts -> tasks.ts) hash
+// and verify file regions and in-memory buffers with the WASM BLAKE3. At most
+// `maxInFlight` tasks are handed to piscina at once; further callers wait, which
+// bounds memory. Every failure comes out as a BytefallError.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { BytefallError } from '../errors.js';
+import { fromWorkerError } from './pool-errors.js';
+import type {
+  HashFilesResult,
+  HashFilesTask,
+  HashRegionResult,
+  HashRegionTask,
+  VerifyFilesResult,
+  VerifyFilesTask,
+  VerifyRegionResult,
+  VerifyRegionTask,
+} from './tasks.js';
+
+/**
+ * The default number of workers is os.availableParallelism() up to this cap. Each
+ * worker costs about 14 MiB resident (V8 isolate, the WASM module and its 4 MiB
+ * input buffer) and `create` must stay under 200 MB; 8 workers hash several GB/s,
+ * more than a disk delivers. An explicit `threads` is not capped.
+ */
+export const DEFAULT_MAX_THREADS = 8;
+
+export interface HashPoolOptions {
+  /** Worker threads; default min(os.availableParallelism(), DEFAULT_MAX_THREADS). */
+  threads?: number;
+  /** Tasks handed to the workers at once; default twice the threads, so none waits idle. */
+  maxInFlight?: number;
+}
+
+type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer';
+
+const WORKER_FILE = new URL('./worker.js', import.meta.url).href;
+
+function count(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > 4096) {
+    throw new BytefallError('BAD_ARGUMENT', `${what} must be an integer from 1 to 4096, got ${value}`);
+  }
+  return value;
+}
+
+/** Refuses a malformed task here, before it crosses to a worker. */
+function checkTask(t: { pieceSize: number; offset?: number; length?: number; size?: number }): void {
+  const { pieceSize, offset = 0, length = t.size ?? 0 } = t;
+  const ok =
+    Number.isSafeInteger(pieceSize) && pieceSize > 0 && Number.isSafeInteger(offset) && offset >= 0 &&
+    Number.isSafeInteger(length) && length >= 0 && offset % pieceSize === 0;
+  if (!ok) {
+    throw new BytefallError('BAD_ARGUMENT', `bad hashing task: piece size ${pieceSize}, offset ${offset}, length ${length}`);
+  }
+}
+
+/** `bytes` ready to transfer: itself when it owns its whole buffer, else a copy of just its bytes. */
+function detachable(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+}
+
+export class HashPool {
+  readonly threads: number;
+  readonly maxInFlight: number;
+  readonly #piscina: Piscina;
+  #running = 0;
+  readonly #waiting: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  #closed = false;
+
+  constructor(options: HashPoolOptions = {}) {
+    this.threads = count(options.threads, Math.min(availableParallelism(), DEFAULT_MAX_THREADS), 'threads');
+    this.maxInFlight = count(options.maxInFlight, 2 * this.threads, 'maxInFlight');
+    this.#piscina = new Piscina({ filename: WORKER_FILE, minThreads: this.threads, maxThreads: this.threads });
+  }
+
+  /** Tasks handed to the workers and not yet settled (never above maxInFlight). */
+  get inFlight(): number {
+    return this.#running;
+  }
+
+  /** Leaves of one region of a file (read by the worker, never by this thread). */
+  hashRegion(task: HashRegionTask): Promise<HashRegionResult> {
+    return this.#run('hashRegion', task, []);
+  }
+
+  /** Leaves of a batch of small files (aim for at most ~8 MiB and a few hundred files). */
+  hashFiles(task: HashFilesTask): Promise<HashFilesResult> {
+    return this.#run('hashFiles', task, []);
+  }
+
+  /**
+   * Bad pieces of one region. `expected` (leaf hashes, 1/32768 of the data at
+   * 1 MiB pieces) is copied, so the caller's piece layer stays usable.
+   */
+  verifyRegion(task: VerifyRegionTask): Promise<VerifyRegionResult> {
+    const expected = task.expected.slice();
+    return this.#run('verifyRegion', { ...task, expected }, [expected.buffer]);
+  }
+
+  /** Bad pieces of a batch of small files; `expected` is copied as in verifyRegion. */
+  verifyFiles(task: VerifyFilesTask): Promise<VerifyFilesResult> {
+    const expected = task.expected.slice();
+    return this.#run('verifyFiles', { ...task, expected }, [expected.buffer]);
+  }
+
+  /**
+   * Leaves of an in-memory buffer (e.g. pieces from the network). A buffer over a
+   * SharedArrayBuffer is shared; one that owns its ArrayBuffer is transferred, so
+   * the caller's view is detached afterwards; a view of part of a larger buffer is copied.
+   */
+  hashBuffer(data: Uint8Array, pieceSize: number): Promise<Uint8Array> {
+    if (data.buffer instanceof SharedArrayBuffer) return this.#run('hashBuffer', { data, pieceSize }, []);
+    const own = detachable(data);
+    return this.#run('hashBuffer', { data: own, pieceSize }, [own.buffer as ArrayBuffer]);
+  }
+
+  /** Stops the workers; pending and waiting tasks fail with POOL_ERROR. Safe to call twice. */
+  async destroy(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of this.#waiting.splice(0)) w.reject(closedError());
+    await this.#piscina.destroy();
+  }
+
+  async #run<R>(name: TaskName, task: unknown, transferList: ArrayBuffer[]): Promise<R> {
+    const t = task as Partial<HashRegionTask> & { files?: { pieceSize: number; size: number }[] };
+    for (const one of t.files ?? [t as HashRegionTask]) checkTask(one);
+    await this.#acquire();
+    try {
+      return (await this.#piscina.run(task, { name, transferList })) as R;
+    } catch (err) {
+      throw fromWorkerError(err);
+    } finally {
+      this.#release();
+    }
+  }
+
+  #acquire(): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
+    if (this.#running < this.maxInFlight) {
+      this.#running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  /** Hands the slot to the next waiter, if any. */
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next.resolve();
+    else this.#running--;
+  }
+}
+
+function closedError(): BytefallError {
+  return new BytefallError('POOL_ERROR', 'the hashing pool is closed');
+}
+
+/** Runs `fn` with a fresh pool and always destroys it, so the process can exit. */
+export async function withHashPool<T>(options: HashPoolOptions, fn: (pool: HashPool) => Promise<T>): Promise<T> {
+  const pool = new HashPool(options);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.destroy();
+  }
+}

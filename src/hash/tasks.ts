@@ -1,0 +1,234 @@
+// The jobs a hashing worker runs, as plain synchronous functions: a worker opens
+// the file itself and hashes straight into WASM memory (hashFileRegion), so piece
+// data never crosses threads; only leaf hashes come back, in fresh buffers that
+// the pool transfers. worker.ts wraps these; tests may call them directly.
+import { closeSync, fstatSync, openSync, type Stats } from 'node:fs';
+import { BytefallError } from '../errors.js';
+import { HASH_LEN, hashPieces } from './merkle.js';
+import { hashFileRegion } from './piece-hash.js';
+
+/** What identifies one state of a file's content: compared before and after hashing. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+export function stampOf(st: Stats): FileStamp {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+/** Hash the pieces of [offset, offset+length) of one file; offset is a multiple of pieceSize. */
+export interface HashRegionTask {
+  path: string;
+  offset: number;
+  length: number;
+  pieceSize: number;
+  /** When set, a file whose size differs is not read (hashed: false): it changed since the scan. */
+  fileSize?: number;
+}
+
+export interface HashRegionResult {
+  /** ceil(length / pieceSize) leaves of 32 bytes; empty when not hashed. */
+  leaves: Uint8Array;
+  /** fstat after reading. */
+  stamp: FileStamp;
+  /** False when the file did not have the expected size or was shorter than the region. */
+  hashed: boolean;
+}
+
+/** A batch of small files: the pieces of [0, size) of each. */
+export interface HashFilesTask {
+  /** `fileSize` as in HashRegionTask: when set, a file of another size is not read. */
+  files: { path: string; size: number; pieceSize: number; fileSize?: number }[];
+}
+
+export interface HashFilesResult {
+  /** Every file's leaves, one after the other, counted by the sizes in the task (zeros where not hashed). */
+  leaves: Uint8Array;
+  stamps: FileStamp[];
+  /** As in HashRegionResult, per file. */
+  hashed: boolean[];
+}
+
+/** Check the pieces of [offset, offset+length) against `expected` (their leaves). */
+export interface VerifyRegionTask {
+  path: string;
+  offset: number;
+  length: number;
+  pieceSize: number;
+  expected: Uint8Array;
+}
+
+export interface VerifyRegionResult {
+  /** Indices (in the whole file) of pieces that differ or that the file does not fully contain. */
+  bad: Uint32Array;
+  /** The file's size on disk. */
+  size: number;
+}
+
+/** A batch of whole small files to check; `expected` holds their leaves one after the other. */
+export interface VerifyFilesTask {
+  files: { path: string; size: number; pieceSize: number }[];
+  expected: Uint8Array;
+}
+
+export interface VerifyFilesResult {
+  /** Bad piece indices of each file. */
+  bad: number[][];
+  sizes: number[];
+}
+
+export interface HashBufferTask {
+  data: Uint8Array;
+  pieceSize: number;
+}
+
+/** A result plus the buffers to transfer (not copy) back to the caller. */
+export interface Moved<T> {
+  value: T;
+  transfer: ArrayBuffer[];
+}
+
+export function pieceCountOf(size: number, pieceSize: number): number {
+  return Math.ceil(size / pieceSize);
+}
+
+/**
+ * `bytes` itself when it owns exactly its buffer, else a copy: a view of WASM
+ * memory (or of any larger buffer) must never be transferred away.
+ */
+function owned(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+}
+
+function withFile<T>(path: string, fn: (fd: number, st: Stats) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw BytefallError.fromSystem(err, path, 'open');
+  }
+  try {
+    const st = fstat(fd, path);
+    if (!st.isFile()) throw new BytefallError('UNSUPPORTED_FILE', `not a regular file: ${path}`, { file: path, op: 'open' });
+    return fn(fd, st);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fstat(fd: number, path: string): Stats {
+  try {
+    return fstatSync(fd);
+  } catch (err) {
+    throw BytefallError.fromSystem(err, path, 'stat');
+  }
+}
+
+/** Leaves of [offset, offset+length), or undefined when the file turned out shorter (a short read). */
+function readLeaves(fd: number, path: string, offset: number, length: number, pieceSize: number): Uint8Array | undefined {
+  if (length === 0) return new Uint8Array(0);
+  try {
+    return hashFileRegion(fd, offset, length, pieceSize);
+  } catch (err) {
+    if (fstat(fd, path).size < offset + length) return undefined;
+    // hashFileRegion only knows the descriptor: name the file instead.
+    if (err instanceof BytefallError) {
+      throw new BytefallError(err.code, err.message.replace(`fd ${fd}`, path), { file: path, op: err.op, cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Whether a file of `size` bytes on disk is to be read for [offset, offset+length). */
+function readable(size: number, offset: number, length: number, fileSize: number | undefined): boolean {
+  return (fileSize === undefined || size === fileSize) && size >= offset + length;
+}
+
+export function hashRegion(t: HashRegionTask): Moved<HashRegionResult> {
+  return withFile(t.path, (fd, st) => {
+    const leaves = readable(st.size, t.offset, t.length, t.fileSize) ? readLeaves(fd, t.path, t.offset, t.length, t.pieceSize) : undefined;
+    const out = leaves ? owned(leaves) : new Uint8Array(0);
+    return { value: { leaves: out, stamp: stampOf(fstat(fd, t.path)), hashed: leaves !== undefined }, transfer: [out.buffer as ArrayBuffer] };
+  });
+}
+
+export function hashFiles(t: HashFilesTask): Moved<HashFilesResult> {
+  let total = 0;
+  for (const f of t.files) total += pieceCountOf(f.size, f.pieceSize) * HASH_LEN;
+  const leaves = new Uint8Array(total);
+  const stamps: FileStamp[] = [];
+  const hashed: boolean[] = [];
+  let at = 0;
+  for (const f of t.files) {
+    const n = pieceCountOf(f.size, f.pieceSize) * HASH_LEN;
+    withFile(f.path, (fd, st) => {
+      const got = readable(st.size, 0, f.size, f.fileSize) ? readLeaves(fd, f.path, 0, f.size, f.pieceSize) : undefined;
+      if (got) leaves.set(got, at);
+      stamps.push(stampOf(fstat(fd, f.path)));
+      hashed.push(got !== undefined);
+    });
+    at += n;
+  }
+  return { value: { leaves, stamps, hashed }, transfer: [leaves.buffer] };
+}
+
+/**
+ * Pieces of the region that the file holds completely are hashed and compared;
+ * the ones it does not (it is shorter, or shrank while being read) are bad.
+ */
+function badPieces(fd: number, path: string, size: number, offset: number, length: number, pieceSize: number, expected: Uint8Array): number[] {
+  const first = offset / pieceSize;
+  const count = pieceCountOf(length, pieceSize);
+  if (expected.length !== count * HASH_LEN) {
+    throw new BytefallError('BAD_ARGUMENT', `expected ${count} piece hashes for ${path}, got ${expected.length / HASH_LEN}`);
+  }
+  const available = Math.min(Math.max(size - offset, 0), length);
+  const whole = available === length ? count : Math.floor(available / pieceSize);
+  const got = whole > 0 ? readLeaves(fd, path, offset, Math.min(whole * pieceSize, length), pieceSize) : new Uint8Array(0);
+  const bad: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (!got || i >= whole || !equalAt(got, expected, i * HASH_LEN)) bad.push(first + i);
+  }
+  return bad;
+}
+
+function equalAt(a: Uint8Array, b: Uint8Array, at: number): boolean {
+  for (let j = at; j < at + HASH_LEN; j++) if (a[j] !== b[j]) return false;
+  return true;
+}
+
+export function verifyRegion(t: VerifyRegionTask): Moved<VerifyRegionResult> {
+  return withFile(t.path, (fd, st) => {
+    const bad = Uint32Array.from(badPieces(fd, t.path, st.size, t.offset, t.length, t.pieceSize, t.expected));
+    return { value: { bad, size: st.size }, transfer: [bad.buffer] };
+  });
+}
+
+export function verifyFiles(t: VerifyFilesTask): Moved<VerifyFilesResult> {
+  const bad: number[][] = [];
+  const sizes: number[] = [];
+  let at = 0;
+  for (const f of t.files) {
+    const n = pieceCountOf(f.size, f.pieceSize) * HASH_LEN;
+    const expected = t.expected.subarray(at, at + n);
+    at += n;
+    withFile(f.path, (fd, st) => {
+      bad.push(badPieces(fd, f.path, st.size, 0, f.size, f.pieceSize, expected));
+      sizes.push(st.size);
+    });
+  }
+  return { value: { bad, sizes }, transfer: [] };
+}
+
+export function hashBuffer(t: HashBufferTask): Moved<Uint8Array> {
+  const leaves = owned(hashPieces(t.data, t.pieceSize));
+  return { value: leaves, transfer: [leaves.buffer as ArrayBuffer] };
+}

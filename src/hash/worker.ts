@@ -1,0 +1,23 @@
+// Entry file of a hashing worker (loaded by piscina from pool.ts). Each export is
+// one task of tasks.ts: its result buffers are transferred back, its errors
+// thrown as plain records (pool-errors.ts).
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { toWorkerError } from './pool-errors.js';
+import * as tasks from './tasks.js';
+
+function task<A, R extends object>(run: (arg: A) => tasks.Moved<R>): (arg: A) => unknown {
+  return (arg) => {
+    try {
+      const { value, transfer } = run(arg);
+      return move({ [transferableSymbol]: transfer, [valueSymbol]: value });
+    } catch (err) {
+      throw toWorkerError(err);
+    }
+  };
+}
+
+export const hashRegion = task(tasks.hashRegion);
+export const hashFiles = task(tasks.hashFiles);
+export const verifyRegion = task(tasks.verifyRegion);
+export const verifyFiles = task(tasks.verifyFiles);
+export const hashBuffer = task(tasks.hashBuffer);

@@ -1,0 +1,196 @@
+// Checks a directory against what a Waterfall says it should hold. With the piece
+// layer every piece is compared, so a bad piece is located exactly; without it
+// only the merkle root of each file can be compared. Work runs on the hash pool:
+// large files in regions, small files in batches (pool-plan.ts).
+import { join } from 'node:path';
+import { BytefallError } from '../errors.js';
+import type { HashProgress } from '../create/hash-tree.js';
+import { scan, type ScanResult } from '../create/scan.js';
+import { HASH_LEN, merkleRoot } from '../hash/merkle.js';
+import type { HashPool } from '../hash/pool.js';
+import { planJobs, regionCount, type Job } from '../hash/pool-plan.js';
+import { runWindowed } from '../hash/pool-window.js';
+import { badRanges, type EntryReport, type EntryStatus, type ExtraEntry, type FoundKind, type VerifyReport } from './report.js';
+
+export interface ExpectedEntry {
+  path: string[];
+  isDir: boolean;
+  size: number;
+  pieceSize: number;
+  /** The file's piece hashes from the piece layer (32 bytes each): locates bad pieces exactly. */
+  leaves?: Uint8Array;
+  /**
+   * Without a layer: the merkle root, or a test of a computed root (e.g.
+   * `root => equal(entryHashFor(entry, root), entry.hash)`, since a Waterfall
+   * stores only the entry hash that commits to the root).
+   */
+  root?: Uint8Array | ((root: Uint8Array) => boolean);
+}
+
+export interface VerifyOptions {
+  pool: HashPool;
+  onProgress?: (progress: HashProgress) => void;
+}
+
+/** One file whose content is checked on the pool. */
+interface Check {
+  at: number;
+  e: ExpectedEntry;
+  abs: string;
+  size: number;
+  pieceSize: number;
+  actual: number;
+  bad: number[];
+  /** Root mode: the leaves hashed from disk; undefined when the file could not be read far enough. */
+  leaves?: Uint8Array;
+  regionsLeft: number;
+}
+
+const key = (path: readonly string[]): string => path.join('\0');
+
+export async function verifyTree(dir: string, expected: readonly ExpectedEntry[], options: VerifyOptions): Promise<VerifyReport> {
+  const disk = await scan(dir);
+  const found = foundKinds(disk);
+  const entries: EntryReport[] = [];
+  const checks: Check[] = [];
+  expected.forEach((e, at) => {
+    const kind = found.get(key(e.path))?.kind;
+    const base = { path: e.path, isDir: e.isDir };
+    if (kind === undefined) entries.push({ ...base, status: 'missing' });
+    else if (e.isDir) entries.push(kind === 'directory' ? { ...base, status: 'ok' } : { ...base, status: 'not-a-directory', found: kind });
+    else if (kind !== 'file') entries.push({ ...base, status: 'not-a-file', found: kind });
+    else {
+      entries.push({ ...base, status: 'ok' });
+      checks.push(check(dir, e, at, found.get(key(e.path))!.size));
+    }
+  });
+
+  await runChecks(checks, options);
+  for (const c of checks) entries[c.at] = { path: c.e.path, isDir: false, ...outcome(c) };
+  return { ok: entries.every((r) => r.status === 'ok'), entries, extra: extras(disk, expected) };
+}
+
+function foundKinds(disk: ScanResult): Map<string, { kind: FoundKind; size: number }> {
+  const m = new Map<string, { kind: FoundKind; size: number }>();
+  for (const e of disk.entries) m.set(key(e.path), { kind: e.isDir ? 'directory' : 'file', size: e.size });
+  for (const w of disk.warnings) m.set(key(w.path), { kind: w.kind, size: 0 });
+  return m;
+}
+
+function check(dir: string, e: ExpectedEntry, at: number, actual: number): Check {
+  const n = Math.ceil(e.size / e.pieceSize);
+  if (e.leaves && e.leaves.length !== n * HASH_LEN) {
+    throw new BytefallError('BAD_PIECE_LAYER', `${e.path.join('/')}: the layer has ${e.leaves.length / HASH_LEN} piece hashes, the file ${n} pieces`);
+  }
+  if (!e.leaves && !e.root) throw new BytefallError('BAD_ARGUMENT', `${e.path.join('/')}: neither piece hashes nor a root to check`);
+  const c: Check = { at, e, abs: join(dir, ...e.path), size: e.size, pieceSize: e.pieceSize, actual, bad: [], regionsLeft: 0 };
+  c.regionsLeft = regionCount(c);
+  // Root mode hashes the expected prefix; a shorter file cannot match.
+  if (!e.leaves && actual >= e.size) c.leaves = new Uint8Array(n * HASH_LEN);
+  return c;
+}
+
+/** Root mode and too short: nothing to hash. */
+const skipped = (c: Check): boolean => !c.e.leaves && !c.leaves;
+
+async function runChecks(all: Check[], { pool, onProgress }: VerifyOptions): Promise<void> {
+  const checks = all.filter((c) => !skipped(c));
+  const progress: HashProgress = { filesDone: 0, filesTotal: checks.length, bytesDone: 0, bytesTotal: 0 };
+  for (const c of checks) progress.bytesTotal += c.size;
+  onProgress?.({ ...progress });
+  const layer = checks.filter((c) => c.e.leaves);
+  const rooted = checks.filter((c) => !c.e.leaves);
+  const count = (job: Job<Check>): void => {
+    progress.bytesDone += job.kind === 'region' ? job.length : job.files.reduce((n, c) => n + c.size, 0);
+    progress.filesDone += job.kind === 'region' ? (--job.file.regionsLeft === 0 ? 1 : 0) : job.files.length;
+    onProgress?.({ ...progress });
+  };
+  await runWindowed(planJobs(layer), pool.maxInFlight, async (job) => {
+    await verifyJob(pool, job);
+    count(job);
+  });
+  await runWindowed(planJobs(rooted), pool.maxInFlight, async (job) => {
+    await hashJob(pool, job);
+    count(job);
+  });
+}
+
+async function verifyJob(pool: HashPool, job: Job<Check>): Promise<void> {
+  if (job.kind === 'region') {
+    const c = job.file;
+    const first = (job.offset / c.pieceSize) * HASH_LEN;
+    const expected = c.e.leaves!.subarray(first, first + Math.ceil(job.length / c.pieceSize) * HASH_LEN);
+    const r = await pool.verifyRegion({ path: c.abs, offset: job.offset, length: job.length, pieceSize: c.pieceSize, expected });
+    for (const i of r.bad) c.bad.push(i);
+    return;
+  }
+  const expected = new Uint8Array(job.files.reduce((n, c) => n + c.e.leaves!.length, 0));
+  let at = 0;
+  for (const c of job.files) {
+    expected.set(c.e.leaves!, at);
+    at += c.e.leaves!.length;
+  }
+  const files = job.files.map((c) => ({ path: c.abs, size: c.size, pieceSize: c.pieceSize }));
+  const r = await pool.verifyFiles({ files, expected });
+  job.files.forEach((c, i) => c.bad.push(...r.bad[i]));
+}
+
+async function hashJob(pool: HashPool, job: Job<Check>): Promise<void> {
+  if (job.kind === 'region') {
+    const c = job.file;
+    const r = await pool.hashRegion({ path: c.abs, offset: job.offset, length: job.length, pieceSize: c.pieceSize });
+    if (!r.hashed) c.leaves = undefined;
+    else c.leaves?.set(r.leaves, (job.offset / c.pieceSize) * HASH_LEN);
+    return;
+  }
+  const r = await pool.hashFiles({ files: job.files.map((c) => ({ path: c.abs, size: c.size, pieceSize: c.pieceSize })) });
+  let at = 0;
+  job.files.forEach((c, i) => {
+    const n = Math.ceil(c.size / c.pieceSize) * HASH_LEN;
+    if (!r.hashed[i]) c.leaves = undefined;
+    else c.leaves?.set(r.leaves.subarray(at, at + n));
+    at += n;
+  });
+}
+
+function rootMatches(c: Check): boolean {
+  if (!c.leaves) return false;
+  const root = merkleRoot(c.leaves);
+  const want = c.e.root!;
+  if (typeof want === 'function') return want(root);
+  return want.length === root.length && want.every((b, i) => b === root[i]);
+}
+
+function outcome(c: Check): EntryStatus {
+  const narrowed = c.e.leaves !== undefined;
+  const corrupt = narrowed ? badRanges(c.bad, c.pieceSize, c.size) : c.size === 0 || rootMatches(c) ? [] : [[0, c.size] as [number, number]];
+  if (c.actual !== c.size) return { status: 'wrong-size', expectedSize: c.size, actualSize: c.actual, corrupt, narrowed };
+  return corrupt.length > 0 ? { status: 'corrupt', corrupt, narrowed } : { status: 'ok' };
+}
+
+/** Disk entries the Waterfall does not name, topmost only; inside an expected file that is a directory, nothing. */
+function extras(disk: ScanResult, expected: readonly ExpectedEntry[]): ExtraEntry[] {
+  const known = new Map(expected.map((e) => [key(e.path), e]));
+  const quiet = new Set<string>();
+  // Entries come in canonical order (a directory before its contents); skipped
+  // items are never directories, so their parents are already known.
+  const all = [
+    ...disk.entries.map((e) => ({ path: e.path, kind: (e.isDir ? 'directory' : 'file') as FoundKind })),
+    ...disk.warnings.map((w) => ({ path: w.path, kind: w.kind as FoundKind })),
+  ];
+  const out: ExtraEntry[] = [];
+  for (const item of all) {
+    const k = key(item.path);
+    const parent = key(item.path.slice(0, -1));
+    const e = known.get(k);
+    if (item.path.length > 1 && quiet.has(parent)) {
+      quiet.add(k);
+    } else if (!e) {
+      out.push(item);
+      quiet.add(k);
+    } else if (!e.isDir) {
+      quiet.add(k); // an expected file: whatever is inside it on disk is part of that one problem
+    }
+  }
+  return out;
+}

@@ -1,0 +1,223 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { BytefallError } from '../../src/errors.js';
+import { hashPieces } from '../../src/hash/merkle.js';
+import { HashPool, withHashPool } from '../../src/hash/pool.js';
+import { random, removeDir, tempDir } from '../create/tmp-tree.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+describe('HashPool', () => {
+  let dir: string;
+  let pool: HashPool;
+  before(() => {
+    dir = tempDir();
+    pool = new HashPool({ threads: 2 });
+  });
+  after(async () => {
+    await pool.destroy();
+    removeDir(dir);
+  });
+
+  function file(name: string, bytes: Uint8Array): string {
+    const p = join(dir, name);
+    writeFileSync(p, bytes);
+    return p;
+  }
+
+  const pieceSize = 64 * KiB;
+  const sizes = [0, 1, pieceSize - 1, pieceSize, pieceSize + 1, 3 * MiB + 12345];
+  for (const size of sizes) {
+    test(`hashRegion of a ${size}-byte file equals hashPieces`, async () => {
+      const data = random(size);
+      const path = file(`r${size}`, data);
+      const r = await pool.hashRegion({ path, offset: 0, length: size, pieceSize, fileSize: size });
+      assert.equal(r.hashed, true);
+      assert.equal(r.stamp.size, size);
+      assert.deepEqual(r.leaves, hashPieces(data, pieceSize));
+    });
+  }
+
+  test('regions hashed separately give the leaves of the whole file', async () => {
+    const data = random(5 * MiB + 7);
+    const path = file('regions', data);
+    const ps = 1 * KiB;
+    const step = 2 * MiB;
+    const parts: Uint8Array[] = [];
+    for (let offset = 0; offset < data.length; offset += step) {
+      const length = Math.min(step, data.length - offset);
+      parts.push((await pool.hashRegion({ path, offset, length, pieceSize: ps })).leaves);
+    }
+    assert.deepEqual(new Uint8Array(Buffer.concat(parts)), hashPieces(data, ps));
+  });
+
+  test('hashFiles hashes a batch of many small files', async () => {
+    const files = Array.from({ length: 300 }, (_, i) => {
+      const data = random((i * 7919) % 5000);
+      const ps = i % 2 === 0 ? KiB : 4 * KiB;
+      return { data, path: file(`small${i}`, data), size: data.length, pieceSize: ps };
+    });
+    const r = await pool.hashFiles({ files: files.map(({ path, size, pieceSize }) => ({ path, size, pieceSize, fileSize: size })) });
+    assert.deepEqual(r.hashed, files.map(() => true));
+    const expected = Buffer.concat(files.map((f) => hashPieces(f.data, f.pieceSize)));
+    assert.deepEqual(r.leaves, new Uint8Array(expected));
+  });
+
+  test('a file of another size than expected is not read', async () => {
+    const path = file('other-size', random(100));
+    const r = await pool.hashFiles({ files: [{ path, size: 99, pieceSize: KiB, fileSize: 99 }] });
+    assert.deepEqual(r.hashed, [false]);
+    assert.equal(r.stamps[0].size, 100);
+    const g = await pool.hashRegion({ path, offset: 0, length: 200, pieceSize: KiB });
+    assert.equal(g.hashed, false);
+  });
+
+  test('hashBuffer transfers an owned buffer and shares a SharedArrayBuffer', async () => {
+    const data = random(100 * KiB + 3);
+    const want = hashPieces(data, 16 * KiB);
+    const copy = data.slice();
+    assert.deepEqual(await pool.hashBuffer(copy, 16 * KiB), want);
+    assert.equal(copy.byteLength, 0, 'the caller’s buffer was transferred');
+    const shared = new Uint8Array(new SharedArrayBuffer(data.length));
+    shared.set(data);
+    assert.deepEqual(await pool.hashBuffer(shared, 16 * KiB), want);
+    assert.equal(shared.byteLength, data.length);
+    const part = data.subarray(10, 5000);
+    assert.deepEqual(await pool.hashBuffer(part, KiB), hashPieces(part, KiB));
+    assert.equal(data.byteLength, 100 * KiB + 3, 'a partial view is copied, not detached');
+  });
+
+  test('verifyRegion finds the changed piece, and pieces a short file lacks', async () => {
+    const data = random(10 * KiB + 100);
+    const expected = hashPieces(data, KiB);
+    data[3 * KiB + 5] ^= 1;
+    const path = file('verify', data);
+    const r = await pool.verifyRegion({ path, offset: 0, length: data.length, pieceSize: KiB, expected });
+    assert.deepEqual([...r.bad], [3]);
+    const second = await pool.verifyRegion({ path, offset: 4 * KiB, length: data.length - 4 * KiB, pieceSize: KiB, expected: expected.subarray(4 * 32) });
+    assert.deepEqual([...second.bad], []);
+    const short = file('short', data.subarray(0, 6 * KiB + 1));
+    const s = await pool.verifyRegion({ path: short, offset: 0, length: data.length, pieceSize: KiB, expected });
+    assert.deepEqual([...s.bad], [3, 6, 7, 8, 9, 10]);
+    assert.equal(s.size, 6 * KiB + 1);
+  });
+
+  test('verifyFiles checks a batch', async () => {
+    const a = random(3000);
+    const b = random(10);
+    const pa = file('va', a);
+    const pb = file('vb', b);
+    const expected = new Uint8Array(Buffer.concat([hashPieces(a, KiB), hashPieces(b, KiB)]));
+    a[2500] ^= 0xff;
+    writeFileSync(pa, a);
+    const r = await pool.verifyFiles({
+      files: [
+        { path: pa, size: 3000, pieceSize: KiB },
+        { path: pb, size: 10, pieceSize: KiB },
+      ],
+      expected,
+    });
+    assert.deepEqual(r.bad, [[2], []]);
+    assert.deepEqual(r.sizes, [3000, 10]);
+  });
+
+  test('a missing file is NOT_FOUND naming the file and the operation', async () => {
+    const path = join(dir, 'does-not-exist');
+    await assert.rejects(pool.hashRegion({ path, offset: 0, length: 1, pieceSize: KiB }), (err: unknown) => {
+      assert.ok(err instanceof BytefallError);
+      assert.equal(err.code, 'NOT_FOUND');
+      assert.equal(err.file, path);
+      assert.equal(err.op, 'open');
+      return true;
+    });
+    await assert.rejects(pool.hashFiles({ files: [{ path, size: 0, pieceSize: KiB }] }), { code: 'NOT_FOUND', file: path });
+  });
+
+  test('a directory is not hashed', async () => {
+    await assert.rejects(pool.hashRegion({ path: dir, offset: 0, length: 0, pieceSize: KiB }), { code: 'UNSUPPORTED_FILE', file: dir });
+  });
+
+  test('malformed tasks are refused before they reach a worker', async () => {
+    const path = file('args', random(10));
+    for (const bad of [
+      { offset: 1, length: 1, pieceSize: KiB },
+      { offset: 0, length: -1, pieceSize: KiB },
+      { offset: 0, length: 1, pieceSize: 0 },
+      { offset: 0.5, length: 1, pieceSize: 1 },
+    ]) {
+      await assert.rejects(pool.hashRegion({ path, ...bad }), { code: 'BAD_ARGUMENT' }, JSON.stringify(bad));
+    }
+    await assert.rejects(pool.hashFiles({ files: [{ path, size: 10, pieceSize: 3.5 }] }), { code: 'BAD_ARGUMENT' });
+    await assert.rejects(pool.hashBuffer(new Uint8Array(4), 0), { code: 'BAD_ARGUMENT' });
+    assert.equal(pool.inFlight, 0);
+  });
+
+  test('a BytefallError inside the worker keeps its code', async () => {
+    const path = file('expected', random(10));
+    const expected = new Uint8Array(64); // two hashes for a one-piece region
+    await assert.rejects(pool.verifyRegion({ path, offset: 0, length: 10, pieceSize: KiB, expected }), { code: 'BAD_ARGUMENT' });
+  });
+
+  test('never more than maxInFlight tasks are handed to the workers', async () => {
+    const small = new HashPool({ threads: 2, maxInFlight: 3 });
+    try {
+      const path = file('many', random(256 * KiB));
+      let peak = 0;
+      const tasks = Array.from({ length: 40 }, () => {
+        const p = small.hashRegion({ path, offset: 0, length: 256 * KiB, pieceSize: KiB });
+        peak = Math.max(peak, small.inFlight);
+        return p.then((r) => {
+          peak = Math.max(peak, small.inFlight);
+          return r;
+        });
+      });
+      const results = await Promise.all(tasks);
+      assert.equal(results.length, 40);
+      assert.ok(peak <= 3, `peak ${peak}`);
+      assert.equal(small.inFlight, 0);
+    } finally {
+      await small.destroy();
+    }
+  });
+});
+
+describe('HashPool lifecycle', () => {
+  test('bad options are BAD_ARGUMENT', () => {
+    assert.throws(() => new HashPool({ threads: 0 }), { code: 'BAD_ARGUMENT' });
+    assert.throws(() => new HashPool({ threads: 1.5 }), { code: 'BAD_ARGUMENT' });
+    assert.throws(() => new HashPool({ maxInFlight: -1 }), { code: 'BAD_ARGUMENT' });
+  });
+
+  test('a destroyed pool refuses work with POOL_ERROR; destroy twice is fine', async () => {
+    const pool = new HashPool({ threads: 1 });
+    await pool.destroy();
+    await pool.destroy();
+    await assert.rejects(pool.hashBuffer(new Uint8Array(1), KiB), { code: 'POOL_ERROR' });
+  });
+
+  test('tasks waiting for a slot fail when the pool is destroyed', async () => {
+    const pool = new HashPool({ threads: 1, maxInFlight: 1 });
+    const first = pool.hashBuffer(random(8 * MiB), KiB);
+    const waiting = pool.hashBuffer(random(10), KiB);
+    const done = pool.destroy();
+    await assert.rejects(waiting, { code: 'POOL_ERROR' });
+    // The running one either finished in time or was stopped: never anything but a POOL_ERROR.
+    await first.catch((err: BytefallError) => assert.equal(err.code, 'POOL_ERROR'));
+    await done;
+  });
+
+  test('withHashPool destroys the pool even when the work fails', async () => {
+    let seen: HashPool | undefined;
+    await assert.rejects(
+      withHashPool({ threads: 1 }, async (pool) => {
+        seen = pool;
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    await assert.rejects(seen!.hashBuffer(new Uint8Array(1), KiB), { code: 'POOL_ERROR' });
+  });
+});
