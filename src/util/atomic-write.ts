@@ -18,7 +18,8 @@ export function atomicWriteFile(path: string, data: Uint8Array | string, opts: A
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w', opts.mode ?? 0o644);
-    writeSync(fd, data);
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -1,0 +1,104 @@
+// `bytefall create <dir> --key <keyfile> -o <file.waterfall>`: scan, hash on the
+// worker pool, sign, and write the Waterfall and its piece layer atomically.
+import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { basename, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { BytefallError } from '../../errors.js';
+import { readKeyFile } from '../../keys/keyfile.js';
+import { scan } from '../../create/scan.js';
+import { hashTree } from '../../create/hash-tree.js';
+import { checkPieceSize } from '../../create/piece-size.js';
+import { withHashPool } from '../../hash/pool.js';
+import { buildWaterfall } from '../../format/build.js';
+import { encodeLayers } from '../../format/layers.js';
+import { toHex } from '../../util/hex.js';
+import { atomicWriteFile } from '../../util/atomic-write.js';
+import { Output, formatBytes } from '../output.js';
+import { Progress } from '../progress.js';
+import { parseCount, parseSalt, parseSize } from '../parse.js';
+
+interface CreateOptions {
+  key: string;
+  output: string;
+  name?: string;
+  salt?: string;
+  pieceSize?: string;
+  sequence?: string;
+  threads?: string;
+  embedPrivateKey?: boolean;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerCreate(program: Command): void {
+  program
+    .command('create')
+    .description('make a signed Waterfall (and its piece layer) from a directory')
+    .argument('<dir>', 'the directory to publish')
+    .requiredOption('-k, --key <keyfile>', 'publisher key file (from `bytefall keygen`)')
+    .requiredOption('-o, --output <file>', 'the Waterfall to write (its piece layer goes to <file>.layers)')
+    .option('--name <name>', 'the Waterfall name (default: the directory name)')
+    .option('--salt <hex>', 'up to 64 bytes of salt as hex (default: random)')
+    .option('--piece-size <size>', 'piece size for every file, a power of two from 1K to 16M (default: by file size)')
+    .option('--sequence <n>', 'version sequence number', '1')
+    .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
+    .option('--embed-private-key', "write the private key into the key block (a publisher's working copy; never share it)")
+    .option('-f, --force', 'overwrite an existing output file')
+    .option('--json', 'JSON lines: progress events and a final summary')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (dir: string, opts: CreateOptions) => {
+      const out = new Output(opts);
+      const started = Date.now();
+      const pieceSize = opts.pieceSize === undefined ? undefined : checkPieceSize(parseSize(opts.pieceSize, '--piece-size'));
+      const sequence = parseCount(opts.sequence ?? '1', '--sequence', 1, Number.MAX_SAFE_INTEGER);
+      const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
+      const salt = opts.salt === undefined ? new Uint8Array(randomBytes(64)) : parseSalt(opts.salt);
+      const key = readKeyFile(opts.key);
+      const layersPath = `${opts.output}.layers`;
+      for (const p of [opts.output, layersPath]) {
+        if (!opts.force && existsSync(p)) throw new BytefallError('BAD_ARGUMENT', `${p} already exists (use --force to overwrite)`, { file: p });
+      }
+      const name = opts.name ?? basename(resolve(dir));
+
+      const scanned = await scan(dir);
+      for (const w of scanned.warnings) out.warn(w.message);
+      const progress = new Progress(out, 'hashing');
+      const hashed = await withHashPool({ threads }, (pool) =>
+        hashTree(dir, scanned.entries, { pool, pieceSize, onProgress: (p) => progress.update(p) }),
+      ).finally(() => progress.stop());
+
+      const built = buildWaterfall({
+        name,
+        salt,
+        sequence,
+        publishTime: Date.now(),
+        seed: key.seed,
+        entries: hashed.entries,
+        embedPrivateKey: !!opts.embedPrivateKey,
+      });
+      atomicWriteFile(opts.output, built.bytes, { overwrite: !!opts.force });
+      atomicWriteFile(layersPath, encodeLayers(built.waterfall, hashed.perFileLeaves), { overwrite: !!opts.force });
+
+      const files = hashed.entries.filter((e) => !e.isDir);
+      const bytes = files.reduce((s, e) => s + e.size, 0);
+      const secs = (Date.now() - started) / 1000;
+      out.event({
+        event: 'created',
+        waterfall: opts.output,
+        layers: layersPath,
+        swarmId: toHex(built.waterfall.swarmId),
+        waterfallId: toHex(built.waterfall.waterfallId),
+        files: files.length,
+        directories: hashed.entries.length - files.length,
+        bytes,
+        skipped: scanned.warnings.map((w) => w.path.join('/')),
+        seconds: secs,
+      });
+      out.line(`wrote ${opts.output} (${formatBytes(built.bytes.length)}) and ${layersPath}`);
+      out.line(`  ${files.length} files, ${hashed.entries.length - files.length} directories, ${formatBytes(bytes)} hashed in ${secs.toFixed(2)} s (${formatBytes(bytes / Math.max(secs, 1e-3))}/s)`);
+      out.line(`  swarm id: ${toHex(built.waterfall.swarmId)}`);
+      if (opts.embedPrivateKey) out.warn(`${opts.output} EMBEDS THE PRIVATE KEY: keep it to yourself; publish a copy made without --embed-private-key`);
+    });
+}
