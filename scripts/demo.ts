@@ -19,7 +19,8 @@ function step(title: string): void {
 }
 
 function bytefall(args: string[], expectExit = 0): string {
-  process.stdout.write(`$ bytefall ${args.map((a) => (a.startsWith(work) ? a.replace(work, '$DEMO') : a)).join(' ')}\n`);
+  const shown = args.map((a) => a.replace(work, '$DEMO')).map((a) => (/\s/.test(a) ? `"${a}"` : a));
+  process.stdout.write(`$ bytefall ${shown.join(' ')}\n`);
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
   process.stdout.write(r.stdout.replaceAll(work, '$DEMO'));
   process.stderr.write(r.stderr.replaceAll(work, '$DEMO'));
