@@ -1,0 +1,161 @@
+// Moving bytes: REQUEST names a block of a piece (by version and index, or by
+// content) or of the Waterfall file itself; PIECE, REJECT answer it; CANCEL withdraws it.
+import {
+  MSG_REQUEST, MSG_PIECE, MSG_CANCEL, MSG_REJECT, MAX_BLOCK_LEN, MAX_PIECE_LEN,
+  REF_INDEX, REF_HASH, REF_WATERFALL, ENCODING_BROTLI,
+} from '../constants.js';
+import { Reader, Writer, checkArg, checkBytes, isUint } from '../bytes.js';
+import type { Codec } from './codec.js';
+
+/** Which bytes a REQUEST is about. */
+export type PieceRef =
+  /** Piece `piece` (counted across all files, in entry order) of the version `waterfallId`. */
+  | { kind: 'index'; waterfallId: Uint8Array; piece: number }
+  /** Any piece, in any version, whose leaf hash is `leaf` and whose length is `length`. */
+  | { kind: 'hash'; leaf: Uint8Array; length: number }
+  /** The served form of the Waterfall file `waterfallId` (docs/PROTOCOL.md). */
+  | { kind: 'waterfall'; waterfallId: Uint8Array };
+
+export interface RequestMsg {
+  type: 'request';
+  reqId: number;
+  ref: PieceRef;
+  offset: number;
+  length: number;
+}
+
+export interface PieceMsg {
+  type: 'piece';
+  reqId: number;
+  /** ENCODING_*: 0 raw; 1 deflate and 2 brotli are reserved for later capabilities. */
+  encoding: number;
+  data: Uint8Array;
+}
+
+export interface CancelMsg {
+  type: 'cancel';
+  reqId: number;
+}
+
+export interface RejectMsg {
+  type: 'reject';
+  reqId: number;
+  /** REJECT_*; values this build does not know are kept as they are. */
+  reason: number;
+}
+
+function refSize(ref: PieceRef): number {
+  return ref.kind === 'index' ? 1 + 36 : ref.kind === 'hash' ? 1 + 36 : 1 + 32;
+}
+
+/** The largest end (offset + length) a request may name for this ref. */
+function refLimit(ref: PieceRef): number {
+  return ref.kind === 'hash' ? ref.length : ref.kind === 'index' ? MAX_PIECE_LEN : 0xffffffff;
+}
+
+/**
+ * `<kind=0 u8><waterfallId 32><piece u32>` |
+ * `<kind=1 u8><leaf hash 32><piece length u32>` |
+ * `<kind=2 u8><waterfallId 32>`
+ */
+function encodeRef(w: Writer, ref: PieceRef): void {
+  if (ref.kind === 'index') {
+    checkBytes(ref.waterfallId, 32, 'REQUEST waterfall id');
+    checkArg(isUint(ref.piece, 0xffffffff), 'REQUEST: piece must be a u32');
+    w.u8(REF_INDEX).bytes(ref.waterfallId).u32(ref.piece);
+  } else if (ref.kind === 'hash') {
+    checkBytes(ref.leaf, 32, 'REQUEST leaf hash');
+    checkArg(isUint(ref.length, MAX_PIECE_LEN) && ref.length >= 1, 'REQUEST: piece length out of range');
+    w.u8(REF_HASH).bytes(ref.leaf).u32(ref.length);
+  } else {
+    checkBytes(ref.waterfallId, 32, 'REQUEST waterfall id');
+    w.u8(REF_WATERFALL).bytes(ref.waterfallId);
+  }
+}
+
+function decodeRef(r: Reader): PieceRef {
+  const kind = r.u8();
+  if (kind === REF_INDEX) return { kind: 'index', waterfallId: r.bytes(32), piece: r.u32() };
+  if (kind === REF_HASH) {
+    const leaf = r.bytes(32);
+    const length = r.u32();
+    if (length < 1 || length > MAX_PIECE_LEN) throw r.bad(`piece length ${length} is out of range 1-${MAX_PIECE_LEN}`);
+    return { kind: 'hash', leaf, length };
+  }
+  if (kind === REF_WATERFALL) return { kind: 'waterfall', waterfallId: r.bytes(32) };
+  throw r.bad(`unknown piece reference kind ${kind}`);
+}
+
+function blockOk(ref: PieceRef, offset: number, length: number): boolean {
+  return length >= 1 && length <= MAX_BLOCK_LEN && offset + length <= refLimit(ref);
+}
+
+export const request: Codec<RequestMsg> = {
+  id: MSG_REQUEST,
+  name: 'REQUEST',
+  size: (m) => 4 + refSize(m.ref) + 8,
+  /** `<len=u32><id=10><reqId u32><ref: 33-37 bytes><offset u32><length u32, 1-131072>` */
+  encode(w, m) {
+    checkArg(isUint(m.reqId, 0xffffffff), 'REQUEST: reqId must be a u32');
+    checkArg(isUint(m.offset, 0xffffffff) && isUint(m.length, MAX_BLOCK_LEN) && blockOk(m.ref, m.offset, m.length), 'REQUEST: block out of range');
+    w.u32(m.reqId);
+    encodeRef(w, m.ref);
+    w.u32(m.offset).u32(m.length);
+  },
+  decode(r) {
+    const reqId = r.u32();
+    const ref = decodeRef(r);
+    const offset = r.u32();
+    const length = r.u32();
+    if (!blockOk(ref, offset, length)) {
+      throw r.bad(`block at ${offset} of ${length} bytes is out of range (1-${MAX_BLOCK_LEN} bytes, ending by ${refLimit(ref)})`);
+    }
+    return { type: 'request', reqId, ref, offset, length };
+  },
+};
+
+export const piece: Codec<PieceMsg> = {
+  id: MSG_PIECE,
+  name: 'PIECE',
+  size: (m) => 5 + m.data.length,
+  /** `<len=u32><id=11><reqId u32><encoding u8><data, 1-131072 bytes>` */
+  encode(w, m) {
+    checkArg(isUint(m.reqId, 0xffffffff), 'PIECE: reqId must be a u32');
+    checkArg(isUint(m.encoding, ENCODING_BROTLI), 'PIECE: unknown encoding');
+    checkArg(m.data.length >= 1 && m.data.length <= MAX_BLOCK_LEN, 'PIECE: data length out of range');
+    w.u32(m.reqId).u8(m.encoding).bytes(m.data);
+  },
+  decode(r) {
+    const reqId = r.u32();
+    const encoding = r.u8();
+    if (encoding > ENCODING_BROTLI) throw r.bad(`unknown encoding ${encoding}`);
+    const data = r.rest();
+    if (data.length < 1 || data.length > MAX_BLOCK_LEN) throw r.bad(`data length ${data.length} is out of range 1-${MAX_BLOCK_LEN}`);
+    return { type: 'piece', reqId, encoding, data };
+  },
+};
+
+export const cancel: Codec<CancelMsg> = {
+  id: MSG_CANCEL,
+  name: 'CANCEL',
+  size: () => 4,
+  /** `<len=u32 5><id=12><reqId u32>` */
+  encode(w, m) {
+    checkArg(isUint(m.reqId, 0xffffffff), 'CANCEL: reqId must be a u32');
+    w.u32(m.reqId);
+  },
+  decode: (r) => ({ type: 'cancel', reqId: r.u32() }),
+};
+
+export const reject: Codec<RejectMsg> = {
+  id: MSG_REJECT,
+  name: 'REJECT',
+  size: () => 5,
+  /** `<len=u32 6><id=13><reqId u32><reason u8>` */
+  encode(w, m) {
+    checkArg(isUint(m.reqId, 0xffffffff) && isUint(m.reason, 0xff), 'REJECT: reqId must be a u32 and reason a u8');
+    w.u32(m.reqId).u8(m.reason);
+  },
+  decode: (r) => ({ type: 'reject', reqId: r.u32(), reason: r.u8() }),
+};
+
