@@ -1,0 +1,384 @@
+// Storage on the file system. Each file is written in place at its pieces' offsets, in a
+// working copy `<name>.bytefall-part` created at full size (sparse, or zero-filled), and renamed
+// to its final name only once every piece is verified: unverified data never carries a final
+// name. Writes are group-committed: the data is fdatasync'ed, then recorded in the resume state
+// (resume-state.ts), and only then does writePiece resolve. Layout on disk: docs/STORAGE.md.
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { BytefallError } from '../errors.js';
+import type { Bitfield } from '../swarm/picker-bitfield.js';
+import { FdCache, type FileHandleLike } from './fd-cache.js';
+import { Layout, PART_SUFFIX, type FileSpec, type PieceLocation } from './layout.js';
+import { ResumeState, defaultOpenFile, syncDir, writeAll, type OpenFile } from './resume-state.js';
+import type { FileStatus, OpenStorage, Storage } from './storage.js';
+
+export interface FsStorageOptions {
+  /** The resume state file (default `<root>/.bytefall/state`). */
+  statePath?: string;
+  /** 'sparse' (default) creates working copies without allocating blocks; 'full' writes zeros, so a full disk shows at once. */
+  allocation?: 'sparse' | 'full';
+  /** Most files open at once (default 64). */
+  maxOpenFiles?: number;
+  /** Opens files; tests wrap it to inject errors. */
+  openFile?: OpenFile;
+}
+
+interface Pending extends PieceLocation {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class FsStorage implements Storage {
+  private readonly fds: FdCache;
+  private readonly done: boolean[];
+  private readonly partKnown: boolean[];
+  private pending: Pending[] = [];
+  private committing: Promise<void> | null = null;
+  private backgroundError: unknown = null;
+  private closed = false;
+
+  private constructor(
+    readonly root: string,
+    readonly layout: Layout,
+    private readonly state: ResumeState,
+    private readonly opts: Required<Omit<FsStorageOptions, 'statePath'>>,
+  ) {
+    this.done = layout.files.map(() => false);
+    this.partKnown = layout.files.map(() => false);
+    this.fds = new FdCache(opts.maxOpenFiles, (i) => this.openWorking(i), (err, i, op) =>
+      BytefallError.fromSystem(err, this.partPath(i), op),
+    );
+  }
+
+  /** Opens (creating) the download at `root`: loads the resume state and checks it against the files. */
+  static async open(root: string, files: readonly FileSpec[], options: FsStorageOptions = {}): Promise<FsStorage> {
+    const absRoot = resolve(root);
+    const layout = new Layout(files);
+    const statePath = resolve(options.statePath ?? join(absRoot, '.bytefall', 'state'));
+    checkStateClash(absRoot, layout, statePath);
+    await mkdirOrThrow(absRoot);
+    await mkdirOrThrow(dirname(statePath));
+    const openFile = options.openFile ?? defaultOpenFile;
+    const state = await ResumeState.load(statePath, layout, openFile);
+    const st = new FsStorage(absRoot, layout, state, {
+      allocation: options.allocation ?? 'sparse',
+      maxOpenFiles: options.maxOpenFiles ?? 64,
+      openFile,
+    });
+    for (let i = 0; i < layout.files.length; i += 32) {
+      await Promise.all(layout.files.slice(i, i + 32).map((_, k) => st.reconcile(i + k)));
+    }
+    await state.compact();
+    return st;
+  }
+
+  /** An OpenStorage for the download engine. */
+  static opener(root: string, options: FsStorageOptions = {}): OpenStorage {
+    return (files) => FsStorage.open(root, files, options);
+  }
+
+  finalPath(file: number): string {
+    return join(this.root, ...this.layout.files[file].path);
+  }
+
+  partPath(file: number): string {
+    return this.finalPath(file) + PART_SUFFIX;
+  }
+
+  verified(): Bitfield {
+    return this.state.pieces.copyBits();
+  }
+
+  isVerified(file: number, piece: number): boolean {
+    return this.state.pieces.has(file, piece);
+  }
+
+  status(file: number): FileStatus {
+    this.layout.checkRange(file, 0, 0);
+    return { pieces: this.layout.pieceCounts[file], verified: this.state.pieces.count(file), complete: this.done[file] };
+  }
+
+  async writePiece(file: number, piece: number, data: Uint8Array): Promise<void> {
+    this.checkOpen();
+    this.layout.checkPieceData(file, piece, data);
+    if (this.done[file] || this.state.pieces.has(file, piece)) return;
+    const offset = piece * this.layout.files[file].pieceSize;
+    try {
+      await this.fds.use(file, (h) => writeAll(h, data, offset), true);
+    } catch (err) {
+      if (this.state.pieces.has(file, piece)) return; // a duplicate copy completed it meanwhile
+      throw wrap(err, this.partPath(file), 'write');
+    }
+    await this.commit({ file, piece });
+  }
+
+  async readPiece(file: number, piece: number): Promise<Uint8Array> {
+    this.checkOpen();
+    if (!this.state.pieces.has(file, piece)) {
+      throw new BytefallError('NOT_VERIFIED', `piece ${piece} of ${this.finalPath(file)} is not verified`, {
+        file: this.finalPath(file),
+        op: 'read',
+      });
+    }
+    return this.read(file, piece * this.layout.files[file].pieceSize, this.layout.pieceLength(file, piece));
+  }
+
+  async read(file: number, offset: number, length: number): Promise<Uint8Array> {
+    this.checkOpen();
+    this.layout.checkRange(file, offset, length);
+    if (!this.done[file] && !(await this.partExists(file))) {
+      throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
+    }
+    const path = this.done[file] ? this.finalPath(file) : this.partPath(file);
+    return this.fds.use(file, (h) => readExact(h, offset, length, path));
+  }
+
+  async markVerified(file: number, piece: number): Promise<void> {
+    this.checkOpen();
+    this.layout.checkPiece(file, piece);
+    if (this.done[file] || this.state.pieces.has(file, piece)) return;
+    if (!(await this.partExists(file))) {
+      throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
+    }
+    await this.fds.use(file, async () => undefined, true); // its bytes get synced before the record
+    await this.commit({ file, piece });
+  }
+
+  async readFinal(file: number, offset: number, length: number): Promise<Uint8Array> {
+    this.checkOpen();
+    this.layout.checkRange(file, offset, length);
+    const path = this.finalPath(file);
+    let h: FileHandleLike | undefined;
+    try {
+      h = await this.opts.openFile(path, constants.O_RDONLY);
+      const st = await h.stat();
+      if (!st.isFile() || st.size !== this.layout.files[file].size) {
+        throw new BytefallError('NOT_FOUND', `${path} is not a file of ${this.layout.files[file].size} bytes`, { file: path, op: 'read' });
+      }
+      return await readExact(h, offset, length, path);
+    } catch (err) {
+      throw wrap(err, path, 'read');
+    } finally {
+      await h?.close().catch(() => undefined);
+    }
+  }
+
+  async adoptFinal(file: number): Promise<void> {
+    await this.readFinal(file, 0, 0);
+    await this.settle();
+    await this.fds.forget(file);
+    const st = await statOrThrow(this.finalPath(file));
+    await this.state.recordFinished(file, st.mtimeNs);
+    this.done[file] = true;
+    await unlink(this.partPath(file)).catch(() => undefined);
+  }
+
+  async flush(): Promise<void> {
+    this.checkOpen();
+    await this.settle();
+    for (let i = 0; i < this.done.length; i++) {
+      if (!this.done[i] && this.state.pieces.isFull(i)) await this.finish(i).catch((err) => (this.backgroundError ??= err));
+    }
+    const err = this.backgroundError;
+    this.backgroundError = null;
+    if (err) throw err;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    let failure: unknown = null;
+    await this.flush().catch((err) => (failure = err));
+    this.closed = true;
+    await this.state.close().catch((err) => (failure ??= err));
+    await this.fds.closeAll().catch((err) => (failure ??= err));
+    if (failure) throw failure;
+  }
+
+  /** Open descriptors right now (for tests of the bound). */
+  get openFiles(): number {
+    return this.fds.openCount;
+  }
+
+  // ---- group commit ----------------------------------------------------------------------
+
+  /** Waits for the group commit that makes this piece durable and recorded. */
+  private commit(loc: PieceLocation): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ...loc, resolve, reject });
+      this.committing ??= this.commitLoop();
+    });
+  }
+
+  private async commitLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.fds.syncDirty(); // 1. the data is durable ...
+        await this.state.recordPieces(batch); // 2. ... before it is recorded as verified
+        const full = new Set(batch.map((b) => b.file).filter((f) => !this.done[f] && this.state.pieces.isFull(f)));
+        for (const f of full) await this.finish(f).catch((err) => (this.backgroundError ??= err));
+        if (this.state.shouldCompact()) await this.state.compact().catch((err) => (this.backgroundError ??= err));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.committing = null;
+  }
+
+  private async settle(): Promise<void> {
+    while (this.committing) await this.committing;
+  }
+
+  /**
+   * Every piece is verified and recorded: give the file its final name. At open, the mtime is
+   * only noted (the snapshot written right after saves it) instead of journaled.
+   */
+  private async finish(file: number, atOpen = false): Promise<void> {
+    const final = this.finalPath(file);
+    await rename(this.partPath(file), final).catch((err) => {
+      throw BytefallError.fromSystem(err, final, 'rename');
+    });
+    await syncDir(dirname(final));
+    this.done[file] = true;
+    const st = await statOrThrow(final);
+    if (atOpen) this.state.noteFinished(file, st.mtimeNs);
+    else await this.state.recordFinished(file, st.mtimeNs);
+  }
+
+  // ---- opening and checking files --------------------------------------------------------
+
+  /** Checks one file against the recovered state: what it says is verified must still be there. */
+  private async reconcile(i: number): Promise<void> {
+    const f = this.layout.files[i];
+    const pieces = this.state.pieces;
+    if (f.size > 0 && !pieces.isFull(i) && pieces.count(i) === 0) return; // nothing to check
+    const final = await statOrNull(this.finalPath(i));
+    if (f.size === 0) {
+      if (!final?.isFile() || final.size !== 0n) {
+        const part = this.partPath(i);
+        await mkdirOrThrow(dirname(part));
+        const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+        const h = await this.opts.openFile(part, flags, 0o644).catch((err) => {
+          throw wrap(err, part, 'open');
+        });
+        await h.close();
+        await this.finish(i, true);
+      }
+      this.done[i] = true;
+      return;
+    }
+    if (pieces.isFull(i)) {
+      const recorded = this.state.finishedNs[i];
+      if (final?.isFile() && final.size === BigInt(f.size) && (recorded === 0n || recorded === final.mtimeNs)) {
+        if (recorded === 0n) this.state.noteFinished(i, final.mtimeNs);
+        this.done[i] = true;
+        return;
+      }
+      const part = recorded === 0n ? await statOrNull(this.partPath(i)) : null;
+      if (part?.isFile() && part.size === BigInt(f.size)) {
+        await this.finish(i, true); // the kill came between the last record and the rename
+        return;
+      }
+      this.state.forgetFile(i); // deleted, resized or changed since it was finished
+    } else if (pieces.count(i) > 0) {
+      const part = await statOrNull(this.partPath(i));
+      if (!part?.isFile() || part.size !== BigInt(f.size)) this.state.forgetFile(i);
+      else this.partKnown[i] = true;
+    }
+  }
+
+  private async partExists(file: number): Promise<boolean> {
+    if (!this.partKnown[file]) this.partKnown[file] = (await statOrNull(this.partPath(file)))?.isFile() ?? false;
+    return this.partKnown[file];
+  }
+
+  /** Opens a file's working copy for the descriptor cache, creating it at full size. */
+  private async openWorking(i: number): Promise<FileHandleLike> {
+    if (this.done[i]) {
+      return this.opts.openFile(this.finalPath(i), constants.O_RDONLY).catch((err) => {
+        throw wrap(err, this.finalPath(i), 'open');
+      });
+    }
+    const path = this.partPath(i);
+    const size = this.layout.files[i].size;
+    await mkdirOrThrow(dirname(path));
+    const h = await this.opts.openFile(path, constants.O_RDWR | constants.O_CREAT, 0o644).catch((err) => {
+      throw wrap(err, path, 'open');
+    });
+    try {
+      const was = (await h.stat()).size;
+      if (was !== size) await h.truncate(size);
+      if (was === 0 && this.opts.allocation === 'full') {
+        const zeros = new Uint8Array(Math.min(size, 1 << 20));
+        for (let at = 0; at < size; at += zeros.length) await writeAll(h, zeros.subarray(0, Math.min(zeros.length, size - at)), at);
+      }
+    } catch (err) {
+      await h.close().catch(() => undefined);
+      throw wrap(err, path, 'allocate');
+    }
+    this.partKnown[i] = true;
+    return h;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new BytefallError('BAD_ARGUMENT', `the storage at ${this.root} is closed`);
+  }
+}
+
+/** Refuses a layout whose files would land on the resume state or its directory. */
+function checkStateClash(root: string, layout: Layout, statePath: string): void {
+  const stateDir = dirname(statePath);
+  const rel = relative(root, stateDir);
+  if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return; // the state lives outside the download
+  for (const f of layout.files) {
+    const p = join(root, ...f.path);
+    for (const q of [p, p + PART_SUFFIX]) {
+      if (q === stateDir || q.startsWith(stateDir + sep) || stateDir.startsWith(q + sep)) {
+        throw new BytefallError('UNSAFE_PATH', `refusing ${f.path.join('/')}: it clashes with the resume state in ${stateDir}`, {
+          file: q,
+          op: 'open',
+        });
+      }
+    }
+  }
+}
+
+async function readExact(h: FileHandleLike, offset: number, length: number, path: string): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  for (let done = 0; done < length; ) {
+    const { bytesRead } = await h.read(out, done, length - done, offset + done).catch((err) => {
+      throw wrap(err, path, 'read');
+    });
+    if (bytesRead === 0) throw new BytefallError('IO_ERROR', `${path} ends before byte ${offset + length}`, { file: path, op: 'read' });
+    done += bytesRead;
+  }
+  return out;
+}
+
+function wrap(err: unknown, path: string, op: string): unknown {
+  return err instanceof BytefallError ? err : BytefallError.fromSystem(err, path, op);
+}
+
+async function statOrNull(path: string) {
+  try {
+    return await stat(path, { bigint: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw BytefallError.fromSystem(err, path, 'stat');
+  }
+}
+
+async function statOrThrow(path: string) {
+  return stat(path, { bigint: true }).catch((err) => {
+    throw BytefallError.fromSystem(err, path, 'stat');
+  });
+}
+
+async function mkdirOrThrow(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((err) => {
+    throw BytefallError.fromSystem(err, dir, 'mkdir');
+  });
+}
