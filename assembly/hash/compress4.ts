@@ -9,8 +9,9 @@ import { IV0, IV1, IV2, IV3, MSG4 } from './layout';
 
 // @ts-ignore: decorator
 @inline function add(a: v128, b: v128): v128 { return i32x4.add(a, b); }
+/** a + b + m, adding b last: b is the newest value, so this shortens the dependency chain. */
 // @ts-ignore: decorator
-@inline function add3(a: v128, b: v128, c: v128): v128 { return i32x4.add(i32x4.add(a, b), c); }
+@inline function add3(a: v128, b: v128, m: v128): v128 { return i32x4.add(i32x4.add(a, m), b); }
 // Rotations right: by 16 and 8 move whole bytes (one byte shuffle); by 12 and 7 need
 // shifts. V8 turns rot16 into pshuflw+pshufhw; for rot8 a swizzle by a constant keeps
 // the pshufb mask in a register, where i8x16.shuffle rebuilds it at every use (~12%
@@ -74,7 +75,7 @@ export function hash4(
     // Transpose the block so that MSG4 vector w holds word w of the four lanes.
     const p0 = input + <usize>b * 64, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
     for (let q: usize = 0; q < 64; q += 16) {
-    transpose(v128.load(p0 + q), v128.load(p1 + q), v128.load(p2 + q), v128.load(p3 + q), MSG4 + q * 4, 16);
+      transpose(v128.load(p0 + q), v128.load(p1 + q), v128.load(p2 + q), v128.load(p3 + q), MSG4 + q * 4, 16);
     }
     let f = flags;
     if (b == 0) f |= flagsStart;

@@ -5,7 +5,6 @@
 
 export const BLOCK_LEN: u32 = 64;
 export const CHUNK_LEN: u32 = 1024;
-export const OUT_LEN: u32 = 32;
 
 // Domain flags of the BLAKE3 compression function.
 export const CHUNK_START: u32 = 1;

@@ -1,4 +1,4 @@
-// The ByteFall merkle tree over 32-byte piece hashes (docs: leaf = BLAKE3(piece),
+// The ByteFall merkle tree over 32-byte piece hashes (format rule: leaf = BLAKE3(piece),
 // node(L, R) = BLAKE3-keyed(K_NODE, L || R), K_NODE = derive_key("ByteFall 2026-11-23
 // merkle node", empty); the left subtree of n > 1 leaves holds the largest power of two
 // strictly below n). Built level by level, pairing neighbours and carrying an odd last
