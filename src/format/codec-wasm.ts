@@ -1,17 +1,7 @@
 // Loads build/codec.wasm, the Waterfall block codec (assembly/codec/), once and
 // synchronously, and exposes its typed exports with views over its static I/O
 // area and fields slots. Only src/format/blocks.ts talks to it.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { BytefallError } from '../errors.js';
-
-// @types/node 20 does not declare the WebAssembly global (TypeScript's "dom" lib does);
-// these are the parts used here, local to this module.
-declare namespace WebAssembly {
-  class Module { constructor(bytes: Uint8Array); }
-  class Instance { constructor(module: Module, imports: object); readonly exports: object; }
-  interface Memory { readonly buffer: ArrayBuffer; }
-}
+import { loadWasm } from '../util/wasm-loader.js';
 
 /** The codec's exports: pointers and sizes, peerCountOf (a raw u32), and functions returning a status (0 = OK). */
 export interface CodecExports {
@@ -46,28 +36,10 @@ export interface Codec {
   i64: BigInt64Array;
 }
 
-const WASM_PATH = fileURLToPath(new URL('../../../build/codec.wasm', import.meta.url)); // from dist/src/format/
-
 let codec: Codec | undefined;
 
 function load(): Codec {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(WASM_PATH);
-  } catch (err) {
-    throw new BytefallError('NOT_FOUND', `the codec module is not built (${WASM_PATH} missing): run \`npm run build\``, {
-      file: WASM_PATH, op: 'load', cause: err,
-    });
-  }
-  const imports = {
-    env: {
-      abort(_msg: number, _file: number, line: number, column: number): never {
-        throw new Error(`codec.wasm aborted at ${line}:${column}`);
-      },
-    },
-  };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
-  const fn = instance.exports as unknown as CodecExports;
+  const fn = loadWasm<CodecExports>('codec');
   const buffer = fn.memory.buffer; // the codec never grows its memory, so these views stay valid
   return {
     fn,

@@ -2,17 +2,8 @@
 // and keeps typed-array views over its memory, re-created when the memory grows. The
 // module has one incremental hasher state; HasherState lets several hashes take turns.
 
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { BytefallError } from '../errors.js';
+import { loadWasm } from '../util/wasm-loader.js';
 
-// @types/node 20 does not declare the WebAssembly global (TypeScript's "dom" lib does);
-// these are the parts used here, local to this module.
-declare namespace WebAssembly {
-  class Module { constructor(bytes: Uint8Array); }
-  class Instance { constructor(module: Module, imports: object); readonly exports: object; }
-  interface Memory { readonly buffer: ArrayBuffer; }
-}
 
 /** init() modes. */
 export const MODE_HASH = 0;
@@ -139,39 +130,10 @@ export class HashModule {
   }
 }
 
-const WASM_PATH = fileURLToPath(new URL('../../../build/hash.wasm', import.meta.url));
 let instance: HashModule | undefined;
 
 /** The hash module of this thread, instantiated on first use. */
 export function hashWasm(): HashModule {
-  if (instance === undefined) instance = load();
+  if (instance === undefined) instance = new HashModule(loadWasm<HashExports>('hash'));
   return instance;
-}
-
-function load(): HashModule {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(WASM_PATH);
-  } catch (err) {
-    throw new BytefallError('NOT_FOUND', `the hash module is not built (${WASM_PATH} missing): run \`npm run build\``, {
-      file: WASM_PATH, op: 'load', cause: err,
-    });
-  }
-  let memory: WebAssembly.Memory | undefined;
-  const env = {
-    abort(msg: number, file: number, line: number, column: number): never {
-      throw new Error(`hash.wasm aborted: ${readString(memory, msg)} at ${readString(memory, file)}:${line}:${column}`);
-    },
-  };
-  const wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env });
-  const x = wasm.exports as unknown as HashExports;
-  memory = x.memory;
-  return new HashModule(x);
-}
-
-/** An AssemblyScript string (UTF-16, byte length stored just before it). */
-function readString(memory: WebAssembly.Memory | undefined, ptr: number): string {
-  if (memory === undefined || ptr === 0) return '?';
-  const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
-  return Buffer.from(memory.buffer, ptr, len).toString('utf16le');
 }
