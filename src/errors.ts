@@ -62,6 +62,20 @@ export const ERROR_CODES = {
   NET_TLS_FAILED: 'the TLS handshake failed',
   NET_NOT_AUTHENTICATED: 'the peer presented no ed25519 node certificate',
   NET_WRONG_NODE: 'the peer is not the node that was expected',
+  // the ZeroTier transport (src/net/zt, docs/ZEROTIER.md)
+  ZT_ADDON_MISSING: 'the ZeroTier addon is not built (npm run build:native)',
+  LIBZT_MISSING: 'libzt (ZeroTier) is not installed',
+  LIBZT_INCOMPATIBLE: 'the library found is not a usable libzt',
+  ZT_NODE_FAILED: 'the ZeroTier node failed',
+  ZT_NODE_BUSY: 'a ZeroTier node is already running in this process',
+  ZT_OFFLINE: 'the ZeroTier node could not reach a root server in time',
+  ZT_NO_ADDRESS: 'no address on the ZeroTier network in time',
+  ZT_STOPPED: 'the ZeroTier node stopped',
+  // announce service client (docs/ANNOUNCE.md)
+  ANNOUNCE_UNAVAILABLE: 'the announce service did not answer',
+  ANNOUNCE_BAD_RESPONSE: 'the announce service sent an invalid response',
+  ANNOUNCE_REFUSED: 'the announce service refused the request',
+  ANNOUNCE_BAD_RECORD: 'the version record does not verify',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,6 +6,7 @@ import { registerKeygen } from './commands/keygen.js';
 import { registerCreate } from './commands/create.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerVerify } from './commands/verify.js';
+import { registerAnnounceServer } from './commands/announce-server.js';
 
 export const EXIT_OK = 0;
 /** The command ran and found a problem in the data (verify). */
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerCreate(program);
   registerInspect(program);
   registerVerify(program);
+  registerAnnounceServer(program);
   return program;
 }
 

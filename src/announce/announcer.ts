@@ -1,0 +1,217 @@
+// What a node runs: its announce services (--announce URL, repeatable), polled by
+// the poll policy, each on its own schedule. Peers and verified newer records go to
+// the swarm engine through callbacks. A service that is down, slow or lying costs
+// nothing but a log line: the node goes on with the peers it has and retries later.
+import { type Address } from '../net/address.js';
+import { AnnounceClient, type PushResult, type ServiceView } from './client.js';
+import { type VersionRecord } from './record.js';
+import { POLL_DEFAULTS, baseIntervalS, firstPollDelay, nextPollDelay, type PollPolicyParams } from './poll-policy.js';
+
+export interface AnnouncerOptions {
+  urls: readonly string[];
+  swarmId: Uint8Array;
+  /** The publisher's key when known: records signed by another key are refused. */
+  publicKey?: Uint8Array;
+  /** Addresses this node accepts connections on, announced as they are. */
+  addresses?: readonly string[];
+  /** A listening port, announced at the IP the service sees (for nodes that do not know their public IP). */
+  port?: number;
+  /** Connected peers now: the poll policy asks more often with fewer. */
+  peerCount: () => number;
+  /** The newest sequence the node has; only newer records reach onRecord. */
+  knownSequence?: () => number;
+  onPeers?: (peers: Address[], url: string) => void;
+  onRecord?: (record: VersionRecord, url: string) => void;
+  /** Saved by exportState() in a previous run: the intervals the services advertised. */
+  state?: AnnouncerState;
+  policy?: PollPolicyParams;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  random?: () => number;
+  now?: () => number;
+  log?: (line: string) => void;
+  timers?: Timers;
+}
+
+/** Per service URL: the base interval it advertised (s). */
+export type AnnouncerState = Record<string, { intervalS: number }>;
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const nodeTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** setTimeout takes at most 2^31 - 1 ms (24.8 days); longer waits are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface Service {
+  client: AnnounceClient;
+  intervalS?: number;
+  failures: number;
+  /** When the next poll is due (ms since the epoch). */
+  dueAt: number;
+  timer?: unknown;
+  /** The last failure logged, so each kind is logged once until the service answers again. */
+  logged?: string;
+}
+
+export interface PushOutcome {
+  url: string;
+  result?: PushResult;
+  error?: Error;
+}
+
+export class Announcer {
+  readonly #opts: AnnouncerOptions;
+  readonly #services: Service[];
+  readonly #policy: PollPolicyParams;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #timers: Timers;
+  readonly #log: (line: string) => void;
+  #reported = 0;
+  #running = false;
+
+  constructor(opts: AnnouncerOptions) {
+    this.#opts = opts;
+    this.#policy = opts.policy ?? POLL_DEFAULTS;
+    this.#random = opts.random ?? Math.random;
+    this.#now = opts.now ?? Date.now;
+    this.#timers = opts.timers ?? nodeTimers;
+    this.#log = opts.log ?? (() => {});
+    this.#services = [...new Set(opts.urls)].map((url) => ({
+      client: new AnnounceClient({ url, swarmId: opts.swarmId, publicKey: opts.publicKey, timeoutMs: opts.timeoutMs, fetch: opts.fetch }),
+      intervalS: opts.state?.[url]?.intervalS,
+      failures: 0,
+      dueAt: 0,
+    }));
+  }
+
+  get urls(): string[] {
+    return this.#services.map((s) => s.client.url);
+  }
+
+  /** Starts polling in the background: at once when the node has no peer, else after a random delay. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    for (const s of this.#services) {
+      this.#schedule(s, firstPollDelay({ intervalS: s.intervalS, peers: this.#opts.peerCount() }, this.#random, this.#policy));
+    }
+  }
+
+  stop(): void {
+    this.#running = false;
+    for (const s of this.#services) {
+      if (s.timer !== undefined) this.#timers.clear(s.timer);
+      s.timer = undefined;
+    }
+  }
+
+  /** Polls every service now (announcing this node); resolves when all answered or failed. Never rejects. */
+  async announce(): Promise<void> {
+    await Promise.all(this.#services.map((s) => this.#poll(s)));
+  }
+
+  /** Polls every service now; the peers they returned, without duplicates. */
+  async getPeers(): Promise<Address[]> {
+    const views = await Promise.all(this.#services.map((s) => this.#poll(s)));
+    const seen = new Map<string, Address>();
+    for (const v of views) for (const p of v?.peers ?? []) seen.set(JSON.stringify(p), p);
+    return [...seen.values()];
+  }
+
+  /** The newest verified record any service has, or undefined (no record, or no service answered). */
+  async getLatest(): Promise<VersionRecord | undefined> {
+    const records = await Promise.all(
+      this.#services.map(async (s) => {
+        try {
+          const r = await s.client.getRecord();
+          this.#ok(s);
+          return r;
+        } catch (err) {
+          this.#failed(s, err as Error);
+          return undefined;
+        }
+      }),
+    );
+    return records.reduce<VersionRecord | undefined>((best, r) => (r && (!best || r.sequence > best.sequence) ? r : best), undefined);
+  }
+
+  /** Pushes a signed record to every service; one outcome per service. Never rejects. */
+  async pushRecord(record: VersionRecord): Promise<PushOutcome[]> {
+    return Promise.all(
+      this.#services.map(async (s) => {
+        try {
+          return { url: s.client.url, result: await s.client.pushRecord(record) };
+        } catch (err) {
+          return { url: s.client.url, error: err as Error };
+        }
+      }),
+    );
+  }
+
+  exportState(): AnnouncerState {
+    const state: AnnouncerState = {};
+    for (const s of this.#services) if (s.intervalS !== undefined) state[s.client.url] = { intervalS: s.intervalS };
+    return state;
+  }
+
+  async #poll(s: Service): Promise<ServiceView | undefined> {
+    const port = this.#opts.port;
+    const addresses = this.#opts.addresses?.length ? [...this.#opts.addresses] : undefined;
+    let view: ServiceView;
+    try {
+      view = await s.client.poll({ addresses, port, interval: baseIntervalS(s.intervalS, this.#policy) });
+    } catch (err) {
+      this.#failed(s, err as Error);
+      return undefined;
+    }
+    this.#ok(s);
+    s.intervalS = view.intervalS;
+    if (view.peers.length > 0) this.#opts.onPeers?.(view.peers, s.client.url);
+    const r = view.record;
+    if (r && r.sequence > Math.max(this.#reported, this.#opts.knownSequence?.() ?? 0)) {
+      this.#reported = r.sequence;
+      this.#opts.onRecord?.(r, s.client.url);
+    }
+    return view;
+  }
+
+  #ok(s: Service): void {
+    if (s.logged !== undefined) this.#log(`announce: ${s.client.url} answers again`);
+    s.failures = 0;
+    s.logged = undefined;
+  }
+
+  #failed(s: Service, err: Error): void {
+    s.failures++;
+    const kind = `${(err as { code?: string }).code}:${(err as { apiCode?: string }).apiCode ?? ''}`;
+    if (s.logged !== kind) this.#log(`announce: ${err.message} (going on with known peers; will retry)`);
+    s.logged = kind;
+  }
+
+  #schedule(s: Service, delayMs: number): void {
+    if (!this.#running) return;
+    s.dueAt = this.#now() + delayMs;
+    this.#arm(s);
+  }
+
+  #arm(s: Service): void {
+    const wait = Math.max(0, s.dueAt - this.#now());
+    s.timer = this.#timers.set(() => {
+      s.timer = undefined;
+      if (!this.#running) return;
+      if (this.#now() < s.dueAt) return this.#arm(s);
+      void this.#poll(s).then(() => {
+        const input = { intervalS: s.intervalS, peers: this.#opts.peerCount(), failures: s.failures };
+        this.#schedule(s, nextPollDelay(input, this.#random, this.#policy));
+      });
+    }, Math.min(wait, MAX_TIMER_MS));
+  }
+}
