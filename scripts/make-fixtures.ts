@@ -1,11 +1,14 @@
 // Writes the Waterfall golden files in test/fixtures/ from fixed inputs:
 // <name>.json (inputs and expected ids), <name>.waterfall, <name>.waterfall.layers.
-// Run after `npm run build`: node dist/scripts/make-fixtures.js
+// Run after `npm run build`: node dist/scripts/make-fixtures.js [name ...] (names: only those files)
 // The tests rebuild each file from its JSON and compare with the committed bytes,
 // so regenerate only when the format itself changes (and say so in the commit).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFixture, FIXTURES_DIR, type FixtureFile, type FixtureInputs } from '../test/format/fixtures.js';
+import { CDC_VECTOR_FILE, vectorInput, type CdcVector } from '../test/cdc/vector.js';
+import { blake3 } from '../src/hash/blake3.js';
+import { cdcRoot, chunkBytes, recordLengths } from '../src/hash/cdc.js';
 
 const SEED_A = '53901041a69f2b30c8a166d1014216a6576d03809eba878f18e9431910e420f4';
 const SEED_B = 'fd98caafd2667bb4469f77f0c21a5f80ee44819a956573443cc9959c96d323df';
@@ -65,6 +68,44 @@ const FIXTURES: Record<string, { comment: string; inputs: FixtureInputs }> = {
       ],
     },
   },
+  cdc: {
+    comment:
+      'Format 1.1: data/log.bin has content-defined pieces (chunking 1, average 1 KiB: min 256, max 4096); ' +
+      'its layer holds 36-byte records <length u32><hash 32>. The other files keep fixed-size pieces.',
+    inputs: {
+      name: 'cdc',
+      seed: SEED_B,
+      salt: SALT_B,
+      sequence: 1,
+      publishTime: T0,
+      entries: [
+        { path: ['data'], ...dir, created: T0, changed: T0 },
+        { path: ['data', 'log.bin'], ...file, chunking: 1, created: T0, changed: T0, contentSeed: 'ByteFall fixture log v1', contentLength: 20000 },
+        { path: ['readme.txt'], ...file, created: T0, changed: T0, content: 'fixed-size pieces\n' },
+      ],
+      peers: [],
+    },
+  },
+  'cdc-next': {
+    comment:
+      'The next version of "cdc" (same key, name and salt: the same swarm; sequence 2): data/log.bin is the old ' +
+      'bytes 0-9999, 16 new bytes, then the old bytes 10000-19999, so only the pieces around byte 10000 change; ' +
+      'readme.txt is moved to docs/readme.txt unchanged.',
+    inputs: {
+      name: 'cdc',
+      seed: SEED_B,
+      salt: SALT_B,
+      sequence: 2,
+      publishTime: T0 + 86_400_000,
+      entries: [
+        { path: ['data'], ...dir, created: T0, changed: T0 },
+        { path: ['data', 'log.bin'], ...file, chunking: 1, fileVersion: 2, created: T0, changed: T0 + 86_400_000, contentSeed: 'ByteFall fixture log v1', contentLength: 20000, insert: { at: 10000, text: 'sixteen new byte' } },
+        { path: ['docs'], ...dir, created: T0, changed: T0 + 86_400_000 },
+        { path: ['docs', 'readme.txt'], ...file, created: T0, changed: T0, content: 'fixed-size pieces\n' },
+      ],
+      peers: [],
+    },
+  },
   'private-key': {
     comment: 'The private-key form of the key block (create --embed-private-key); readers refuse it unless allowPrivateKey.',
     inputs: {
@@ -97,7 +138,28 @@ function formatJson(json: FixtureFile): string {
 }
 
 mkdirSync(FIXTURES_DIR, { recursive: true });
+// The CDC vector: an input anyone with BLAKE3 can make, cut at a 4 KiB average.
+{
+  const base = { seed: 'ByteFall 2026-11-23 cdc test vector', length: 262144, pieceSize: 4096 };
+  const records = chunkBytes(vectorInput(base), base.pieceSize);
+  const vector: CdcVector = {
+    _comment:
+      'Input: the first `length` bytes of BLAKE3 extended output of the ASCII `seed`. Cut into content-defined ' +
+      'pieces of average `pieceSize` (docs/FORMAT.md, Format 1.1): the piece lengths, the BLAKE3 of the layer ' +
+      'records <length u32><hash 32> one after the other, and the content root over the CDC leaves.',
+    ...base,
+    lengths: [...recordLengths(records)],
+    recordsBlake3: Buffer.from(blake3(records)).toString('hex'),
+    root: Buffer.from(cdcRoot(records)).toString('hex'),
+  };
+  const text = JSON.stringify({ ...vector, lengths: '@@' }, null, 2).replace('"@@"', JSON.stringify(vector.lengths));
+  writeFileSync(join(FIXTURES_DIR, CDC_VECTOR_FILE), `${text}\n`);
+  console.log(`cdc vector: ${vector.lengths.length} pieces`);
+}
+// With names as arguments, only those golden files are written (new ones, without touching the others).
+const only = new Set(process.argv.slice(2));
 for (const [name, { comment, inputs }] of Object.entries(FIXTURES)) {
+  if (only.size > 0 && !only.has(name)) continue;
   const built = buildFixture(inputs);
   const json: FixtureFile = { _comment: comment, inputs, expected: built.expected };
   writeFileSync(join(FIXTURES_DIR, `${name}.json`), `${formatJson(json)}\n`);

@@ -10,7 +10,8 @@ const MAGIC: usize = memory.data<u8>([
 ]); // "Waterfall data by Bryce Wilson!!"
 const MAGIC_LEN: u32 = 32;
 const FORMAT_MAJOR: u32 = 1;
-const FORMAT_MINOR: u32 = 0;
+/** The newest minor version this codec reads: 1.1 added content-defined pieces. */
+const FORMAT_MINOR: u32 = 1;
 const HASH_BLAKE3: u32 = 1;
 
 // Block 0 slots: 0 major, 1 minor, 2 patch, 3 hash algorithm.

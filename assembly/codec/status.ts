@@ -43,6 +43,8 @@ export const FILE_VERSION: i32 = 57;
 export const PERMISSIONS: i32 = 58;
 export const ENTRY_TIME_RANGE: i32 = 59;
 export const ENTRY_FIELD_RANGE: i32 = 60; // encode only; F_ARG = the slot
+export const CDC_PIECE_SIZE: i32 = 61; // format 1.1
+export const CDC_PIECE_COUNT: i32 = 62; // format 1.1
 
 // footer: peer count block and peer records
 export const PEER_KIND: i32 = 70;

@@ -5,3 +5,4 @@ export {
   init, initDeriveKey, update, finalize, hashMany, verifyPiece,
 } from './blake3';
 export { leavesPtr, merkleRoot, merkleProof, merkleVerify } from './merkle';
+export { cdcGearPtr, cdcInit, cdcUpdate, cdcLeaves } from './cdc';

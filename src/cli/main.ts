@@ -6,6 +6,8 @@ import { registerKeygen } from './commands/keygen.js';
 import { registerCreate } from './commands/create.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerVerify } from './commands/verify.js';
+import { registerPublish } from './commands/publish.js';
+import { registerUpdate } from './commands/update.js';
 import { registerAnnounceServer } from './commands/announce-server.js';
 
 export const EXIT_OK = 0;
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerCreate(program);
   registerInspect(program);
   registerVerify(program);
+  registerPublish(program);
+  registerUpdate(program);
   registerAnnounceServer(program);
   return program;
 }

@@ -1,17 +1,20 @@
 // Hashes every file of a scanned tree on the pool: each file's leaves (its piece
 // layer) and merkle root, as the EntryInputs that build a Waterfall. A file whose
 // size or times differ from the scan once hashing ends is hashed again, once;
-// if it changes again that is FILE_CHANGED.
+// if it changes again that is FILE_CHANGED. Files get fixed-size pieces, or
+// content-defined ones (format 1.1) by the chunking option (chunking.ts).
 import { join } from 'node:path';
 import { lstat } from 'node:fs/promises';
 import { BytefallError } from '../errors.js';
-import type { EntryInput } from '../format/model.js';
+import { CHUNKING_CDC, CHUNKING_FIXED, type EntryInput } from '../format/model.js';
 import { EMPTY_ROOT, HASH_LEN, merkleRoot } from '../hash/merkle.js';
+import { CDC_RECORD_LEN, cdcRoot } from '../hash/cdc.js';
 import type { HashPool } from '../hash/pool.js';
 import { planJobs, regionCount, type Job } from '../hash/pool-plan.js';
 import { runWindowed } from '../hash/pool-window.js';
 import { sameStamp } from '../hash/tasks.js';
-import { pieceCount, pieceSizeFor } from './piece-size.js';
+import { pieceCount } from './piece-size.js';
+import { chunkingFor, planCdcJobs, type ChunkingMode, type FileChunking } from './chunking.js';
 import { toScanEntry, type ScanEntry } from './scan.js';
 
 export interface HashProgress {
@@ -23,8 +26,12 @@ export interface HashProgress {
 
 export interface HashTreeOptions {
   pool: HashPool;
-  /** One piece size for every file (checked); default: defaultPieceSize per file. */
+  /** One piece size for every file (checked; the average for content-defined pieces); default: by file size. */
   pieceSize?: number;
+  /** 'fixed' (the default), 'cdc', or 'auto': content-defined pieces where they pay (chunking.ts). */
+  chunking?: ChunkingMode;
+  /** Per file: chunking and piece size to keep (publish keeps a file's previous ones); undefined: the rule above. */
+  chunkingOf?: (e: ScanEntry) => FileChunking | undefined;
   /** Called after each finished pool task. */
   onProgress?: (progress: HashProgress) => void;
 }
@@ -32,8 +39,10 @@ export interface HashTreeOptions {
 export interface HashTreeResult {
   /** One per scanned entry, same order: fileVersion 1, created = birth time, changed = mtime. */
   entries: EntryInput[];
-  /** The leaves (piece hashes, 32 bytes each) of each file entry in order; directories have none. */
+  /** The layer of each file entry in order (piece hashes, 32 bytes each, or CDC records, 36 bytes each); directories have none. */
   perFileLeaves: Uint8Array[];
+  /** Bytes read and hashed, counting files hashed twice (they changed while hashed) twice. */
+  bytesHashed: number;
 }
 
 interface FileJob {
@@ -41,6 +50,8 @@ interface FileJob {
   abs: string;
   size: number;
   pieceSize: number;
+  chunking: number;
+  /** Piece hashes (fixed) or, once hashed, layer records (CDC). */
   leaves: Uint8Array;
   regionsLeft: number;
   changed: boolean;
@@ -48,17 +59,23 @@ interface FileJob {
 }
 
 export async function hashTree(root: string, entries: readonly ScanEntry[], options: HashTreeOptions): Promise<HashTreeResult> {
-  const { pool, pieceSize: explicit, onProgress } = options;
-  const files = entries.filter((e) => !e.isDir).map((e) => fileJob(root, e, explicit));
+  const { pool, onProgress } = options;
+  const rule = (e: ScanEntry): FileChunking => options.chunkingOf?.(e) ?? chunkingFor(e.size, options.chunking ?? 'fixed', options.pieceSize);
+  const files = entries.filter((e) => !e.isDir).map((e) => fileJob(root, e, rule(e)));
   const progress: HashProgress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal: 0 };
   for (const f of files) progress.bytesTotal += f.size;
   onProgress?.({ ...progress });
 
   const pass = async (list: FileJob[]): Promise<void> => {
-    await runWindowed(planJobs(list), pool.maxInFlight, async (job) => {
+    // Content-defined files first: a large one is one long task.
+    const jobs = (function* () {
+      yield* planCdcJobs(list.filter((f) => f.chunking === CHUNKING_CDC));
+      yield* planJobs(list.filter((f) => f.chunking === CHUNKING_FIXED));
+    })();
+    await runWindowed(jobs, pool.maxInFlight, async (job) => {
       await runJob(pool, job, (f) => {
         if (!f.changed) {
-          f.root = merkleRoot(f.leaves);
+          f.root = f.chunking === CHUNKING_CDC ? cdcRoot(f.leaves) : merkleRoot(f.leaves);
           progress.filesDone++;
         }
       });
@@ -70,7 +87,10 @@ export async function hashTree(root: string, entries: readonly ScanEntry[], opti
   await pass(files);
   // Second and last chance for the files that changed under us, with fresh lstat values.
   const changed = files.flatMap((f, i) => (f.changed ? [i] : []));
-  const again = await Promise.all(changed.map(async (i) => fileJob(root, await rescan(files[i]), explicit)));
+  const again = await Promise.all(changed.map(async (i) => {
+    const scanned = await rescan(files[i]);
+    return fileJob(root, scanned, rule(scanned));
+  }));
   for (const f of again) progress.bytesTotal += f.size;
   await pass(again);
   changed.forEach((i, j) => {
@@ -88,23 +108,29 @@ export async function hashTree(root: string, entries: readonly ScanEntry[], opti
   const out: EntryInput[] = entries.map((e) => {
     if (e.isDir) return entryInput(e, 0, EMPTY_ROOT);
     const f = files[k++];
-    return entryInput(f.scan, f.pieceSize, f.root!);
+    const input = entryInput(f.scan, f.pieceSize, f.root!);
+    if (f.chunking === CHUNKING_CDC) {
+      input.chunking = CHUNKING_CDC;
+      input.pieceCount = f.leaves.length / CDC_RECORD_LEN;
+    }
+    return input;
   });
-  return { entries: out, perFileLeaves: files.map((f) => f.leaves) };
+  return { entries: out, perFileLeaves: files.map((f) => f.leaves), bytesHashed: progress.bytesTotal };
 }
 
-function fileJob(root: string, scan: ScanEntry, explicit: number | undefined): FileJob {
-  const pieceSize = pieceSizeFor(scan.size, explicit);
+function fileJob(root: string, scan: ScanEntry, { chunking, pieceSize }: FileChunking): FileJob {
+  const cdc = chunking === CHUNKING_CDC;
   const f: FileJob = {
     scan,
     abs: join(root, ...scan.path),
     size: scan.size,
     pieceSize,
-    leaves: new Uint8Array(pieceCount(scan.size, pieceSize) * HASH_LEN),
+    chunking,
+    leaves: new Uint8Array(cdc ? 0 : pieceCount(scan.size, pieceSize) * HASH_LEN),
     regionsLeft: 0,
     changed: false,
   };
-  f.regionsLeft = regionCount(f);
+  f.regionsLeft = cdc ? 0 : regionCount(f);
   return f;
 }
 
@@ -123,7 +149,19 @@ function entryInput(e: ScanEntry, pieceSize: number, root: Uint8Array): EntryInp
 }
 
 /** Runs one job; calls `done` for each file whose last job this was. */
-async function runJob(pool: HashPool, job: Job<FileJob>, done: (f: FileJob) => void): Promise<void> {
+async function runJob(pool: HashPool, job: Job<FileJob> | { kind: 'cdc'; files: FileJob[] }, done: (f: FileJob) => void): Promise<void> {
+  if (job.kind === 'cdc') {
+    const r = await pool.chunkFiles({ files: job.files.map((f) => ({ path: f.abs, size: f.size, pieceSize: f.pieceSize, fileSize: f.size })) });
+    let at = 0;
+    job.files.forEach((f, i) => {
+      const n = r.counts[i] * CDC_RECORD_LEN;
+      if (r.hashed[i]) f.leaves = job.files.length === 1 ? r.records : r.records.slice(at, at + n);
+      if (!r.hashed[i] || !sameStamp(r.stamps[i], f.scan.stamp)) f.changed = true;
+      at += n;
+      done(f);
+    });
+    return;
+  }
   if (job.kind === 'region') {
     const f = job.file;
     const r = await pool.hashRegion({ path: f.abs, offset: job.offset, length: job.length, pieceSize: f.pieceSize, fileSize: f.size });

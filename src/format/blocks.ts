@@ -14,7 +14,7 @@ const utf8 = new TextEncoder();
 const text = new TextDecoder(); // the codec has already checked the bytes are well-formed
 
 /** The fields of an entry's info block. */
-export type EntryInfo = Pick<Entry, 'isDir' | 'size' | 'created' | 'changed' | 'pieceSize' | 'fileVersion' | 'permissions' | 'chunking'>;
+export type EntryInfo = Pick<Entry, 'isDir' | 'size' | 'created' | 'changed' | 'pieceSize' | 'fileVersion' | 'permissions' | 'chunking' | 'pieceCount'>;
 
 /** Copies src[at, at+len) to the start of the I/O area; `at` becomes the base of byte offsets in messages. */
 function copyIn(src: Uint8Array, at: number, len: number): Codec {
@@ -128,11 +128,15 @@ export function writeName(dst: Uint8Array, at: number, name: string, entry: bool
 
 // Entry info block -------------------------------------------------------------
 
-export function readInfo(src: Uint8Array, at: number, where: Where): EntryInfo {
+/**
+ * Reads an info block of a file whose format minor version is `minor` (0: the
+ * 1.0 rules, where chunking must be 0). `pieceCount` is present only for a CDC file.
+ */
+export function readInfo(src: Uint8Array, at: number, where: Where, minor = 0): EntryInfo {
   const c = copyIn(src, at, BLOCK_LEN);
-  check(c, c.fn.decodeInfo(0), where, at);
+  check(c, c.fn.decodeInfo(0, minor), where, at);
   const u = (i: number) => Number(c.u64[i]);
-  return {
+  const info: EntryInfo = {
     isDir: (u(6) & FLAG_DIRECTORY) !== 0,
     size: u(0),
     created: Number(c.i64[1]),
@@ -142,9 +146,12 @@ export function readInfo(src: Uint8Array, at: number, where: Where): EntryInfo {
     permissions: u(5),
     chunking: u(7),
   };
+  if (info.chunking !== 0) info.pieceCount = u(8);
+  return info;
 }
 
-export function writeInfo(dst: Uint8Array, at: number, info: EntryInfo, where: Where): void {
+/** Writes an info block valid in a file of format minor `minor` (0: the 1.0 rules). */
+export function writeInfo(dst: Uint8Array, at: number, info: EntryInfo, where: Where, minor = 0): void {
   const c = codecWasm();
   const values: [number, string][] = [
     [info.size, 'size'],
@@ -155,9 +162,10 @@ export function writeInfo(dst: Uint8Array, at: number, info: EntryInfo, where: W
     [info.permissions, 'permissions'],
     [info.isDir ? FLAG_DIRECTORY : 0, 'flags'],
     [info.chunking, 'chunking'],
+    [info.pieceCount ?? 0, 'piece count'],
   ];
   values.forEach(([v, what], i) => put(c, i, v, 'BAD_ENTRY', what, where));
-  check(c, c.fn.encodeInfo(0), where, at);
+  check(c, c.fn.encodeInfo(0, minor), where, at);
   copyOut(c, dst, at, BLOCK_LEN);
 }
 

@@ -12,7 +12,7 @@ import { signWaterfall } from './sign.js';
 import { comparePaths } from './order.js';
 import { isZero } from './bytes.js';
 import {
-  FORMAT_MAJOR, FORMAT_MINOR, FORMAT_PATCH, HASH_BLAKE3, NAME_FIELD_LEN, CHUNKING_FIXED,
+  FORMAT_MAJOR, FORMAT_MINOR, FORMAT_MINOR_FIXED, FORMAT_PATCH, HASH_BLAKE3, NAME_FIELD_LEN, CHUNKING_FIXED,
   type BuildInput, type Entry, type EntryInput, type Waterfall,
 } from './model.js';
 import { KEY_BLOCK_AT, SALT_LEN, HASH64_LEN, ROOT_LEN } from './layout.js';
@@ -27,6 +27,7 @@ export interface Built {
 /**
  * Builds and signs a Waterfall. Every parent directory of a path must itself
  * be among the entries (MISSING_PARENT otherwise: nothing is added silently).
+ * The file is format 1.1 when some file uses content-defined pieces, else 1.0.
  */
 export function buildWaterfall(input: BuildInput): Built {
   const { seed, salt } = input;
@@ -38,8 +39,10 @@ export function buildWaterfall(input: BuildInput): Built {
   const nameField = new Uint8Array(NAME_FIELD_LEN);
   writeName(nameField, 0, input.name, false, 'Waterfall name');
 
+  const entries = buildEntries(input.entries);
+  const minor = entries.some((e) => e.chunking !== CHUNKING_FIXED) ? FORMAT_MINOR : FORMAT_MINOR_FIXED;
   const draft: Waterfall = {
-    version: [FORMAT_MAJOR, FORMAT_MINOR, FORMAT_PATCH],
+    version: [FORMAT_MAJOR, minor, FORMAT_PATCH],
     hashAlgorithm: HASH_BLAKE3,
     name: input.name,
     salt,
@@ -49,7 +52,7 @@ export function buildWaterfall(input: BuildInput): Built {
     publicKey: publicKeyOf(seed),
     headerSignature: new Uint8Array(HASH64_LEN), // signWaterfall fills both in
     filesSignature: new Uint8Array(HASH64_LEN),
-    entries: buildEntries(input.entries),
+    entries,
     peers: input.peers ?? [],
     swarmId: new Uint8Array(0), // derived by decodeWaterfall below
     waterfallId: new Uint8Array(0),
@@ -93,10 +96,11 @@ function buildEntries(inputs: readonly EntryInput[]): Entry[] {
       pieceSize: input.pieceSize,
       fileVersion: input.fileVersion,
       permissions: input.permissions,
-      chunking: CHUNKING_FIXED,
+      chunking: input.isDir ? CHUNKING_FIXED : input.chunking ?? CHUNKING_FIXED,
       hash: new Uint8Array(0),
       parentHash,
     };
+    if (entry.chunking !== CHUNKING_FIXED) entry.pieceCount = input.pieceCount ?? 0;
     entry.hash = entryHashFor(entry, input.isDir ? new Uint8Array(ROOT_LEN) : input.root);
     if (input.isDir) dirHashes.set(JSON.stringify(path), entry.hash);
     entries.push(entry);

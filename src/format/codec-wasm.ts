@@ -17,8 +17,9 @@ export interface CodecExports {
   keyForm(at: number): number;
   checkName(at: number, entry: number): number;
   encodeName(at: number, len: number, entry: number): number;
-  decodeInfo(at: number): number;
-  encodeInfo(at: number): number;
+  /** `minor`: the file's format minor version (1.1 allows chunking 1 and its piece count). */
+  decodeInfo(at: number, minor: number): number;
+  encodeInfo(at: number, minor: number): number;
   peerCountOf(at: number): number;
   decodePeerCountBlock(at: number): number;
   encodePeerCountBlock(at: number): number;

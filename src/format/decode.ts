@@ -56,7 +56,7 @@ export function decodeWaterfall(bytes: Uint8Array, opts: DecodeOptions = {}): Wa
   }
 
   // 5. Entries.
-  const entries = decodeEntries(bytes, fileCount);
+  const entries = decodeEntries(bytes, fileCount, version[1]);
 
   // 6. Files signature, peer count block, peer records.
   const footer = L.footerAt(fileCount);
@@ -110,7 +110,8 @@ function checkSize(bytes: Uint8Array, fileCount: number): number {
   return peerCount;
 }
 
-function decodeEntries(bytes: Uint8Array, fileCount: number): Entry[] {
+/** `minor`: the file's format minor version; 1.1 allows content-defined pieces. */
+function decodeEntries(bytes: Uint8Array, fileCount: number, minor: number): Entry[] {
   const tree = new EntryTree();
   const entries: Entry[] = [];
   for (let i = 0; i < fileCount; i++) {
@@ -119,7 +120,7 @@ function decodeEntries(bytes: Uint8Array, fileCount: number): Entry[] {
     const hash = bytes.slice(at + L.ENTRY_HASH, at + L.ENTRY_HASH + L.HASH64_LEN);
     const { name, bytes: nameBytes } = blocks.readName(bytes, at + L.ENTRY_NAME, true, `entry ${i}`);
     const where = () => `entry ${i} (${tree.describe(name, parentHash)})`; // built only for a message
-    const info = blocks.readInfo(bytes, at + L.ENTRY_INFO, where);
+    const info = blocks.readInfo(bytes, at + L.ENTRY_INFO, where, minor);
     const path = tree.add(where, name, nameBytes, info.isDir, hash, parentHash);
     if (info.isDir) {
       const nameField = bytes.subarray(at + L.ENTRY_NAME, at + L.ENTRY_INFO);

@@ -21,7 +21,7 @@ export function encodeWaterfall(w: Waterfall): Uint8Array {
     const at = L.entryAt(i);
     const where = `entry ${i} (${e.path.join('/')})`;
     blocks.writeName(out, at + L.ENTRY_NAME, e.name, true, where);
-    blocks.writeInfo(out, at + L.ENTRY_INFO, e, where);
+    blocks.writeInfo(out, at + L.ENTRY_INFO, e, where, w.version[1]);
     put(out, at + L.ENTRY_HASH, e.hash, L.HASH64_LEN, `${where} hash`);
     put(out, at + L.ENTRY_PARENT, e.parentHash, L.HASH64_LEN, `${where} parent hash`);
   });

@@ -4,7 +4,7 @@
 import { BytefallError } from '../errors.js';
 import { writeName, writeInfo, type EntryInfo } from './blocks.js';
 import { entryHash } from './digests.js';
-import { NAME_FIELD_LEN } from './model.js';
+import { NAME_FIELD_LEN, FORMAT_MINOR } from './model.js';
 import { BLOCK_LEN, ROOT_LEN, HASH64_LEN } from './layout.js';
 
 export interface HashableEntry extends EntryInfo {
@@ -13,7 +13,11 @@ export interface HashableEntry extends EntryInfo {
   parentHash: Uint8Array;
 }
 
-/** The entry hash `entry` must carry when its content root is `root` (32 bytes; zeros for a directory). */
+/**
+ * The entry hash `entry` must carry when its content root is `root` (32 bytes; zeros
+ * for a directory; for a CDC file the root over its CDC leaves). The info block is
+ * encoded under the newest rules; whether the file's version allows it is decode's check.
+ */
 export function entryHashFor(entry: HashableEntry, root: Uint8Array): Uint8Array {
   const where = `entry ${entry.path.join('/')}`;
   if (!(root instanceof Uint8Array) || root.length !== ROOT_LEN || entry.parentHash.length !== HASH64_LEN) {
@@ -21,6 +25,6 @@ export function entryHashFor(entry: HashableEntry, root: Uint8Array): Uint8Array
   }
   const fields = new Uint8Array(NAME_FIELD_LEN + BLOCK_LEN);
   writeName(fields, 0, entry.name, true, where);
-  writeInfo(fields, NAME_FIELD_LEN, entry, where);
+  writeInfo(fields, NAME_FIELD_LEN, entry, where, FORMAT_MINOR);
   return entryHash(fields.subarray(0, NAME_FIELD_LEN), fields.subarray(NAME_FIELD_LEN), entry.parentHash, root);
 }

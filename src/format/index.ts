@@ -4,7 +4,7 @@ export * from './model.js';
 export { buildWaterfall, type Built } from './build.js';
 export { decodeWaterfall, type DecodeOptions } from './decode.js';
 export { encodeWaterfall } from './encode.js';
-export { encodeLayers, decodeLayers, pieceCountOf } from './layers.js';
+export { encodeLayers, decodeLayers, pieceCountOf, layerRecordLen } from './layers.js';
 export { entryHashFor } from './entry-hash.js';
 export { rewritePeers, toPublicForm } from './rewrite.js';
 export { swarmIdHex, waterfallIdHex, parseId } from './ids.js';

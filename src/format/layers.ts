@@ -3,26 +3,39 @@
 // root reproduces the entry hash its Waterfall signed.
 //
 // <magic "ByteFall layers\0" 16><version u32 = 1><entry count u32><waterfall id 32>
-// <total piece count u64><32-byte piece hashes of each file entry, in entry order>
+// <total piece count u64><each file entry's layer, in entry order>
+// A fixed-size file's layer is its 32-byte piece hashes; a content-defined
+// (format 1.1) file's layer is its 36-byte records <length u32><hash 32>.
 import { BytefallError } from '../errors.js';
 import { merkleRoot } from '../hash/merkle.js';
+import { CDC_RECORD_LEN, cdcParams, cdcRoot } from '../hash/cdc.js';
 import { entryHashFor } from './entry-hash.js';
 import { equalBytes } from './bytes.js';
-import { type Entry, type Waterfall } from './model.js';
+import { CHUNKING_CDC, type Entry, type Waterfall } from './model.js';
 
 const MAGIC = new TextEncoder().encode('ByteFall layers\0');
 const LAYERS_VERSION = 1;
 const LAYERS_HEADER_LEN = 64;
 const LEAF_LEN = 32;
 
-/** ceil(size / pieceSize) for a file, 0 for a directory (and for an empty file). */
-export function pieceCountOf(entry: Entry): number {
-  return entry.isDir ? 0 : Math.ceil(entry.size / entry.pieceSize);
+/**
+ * A file's piece count: ceil(size / pieceSize) for fixed-size pieces, the count its
+ * info block carries for content-defined ones; 0 for a directory (and an empty file).
+ */
+export function pieceCountOf(entry: Pick<Entry, 'isDir' | 'size' | 'pieceSize' | 'chunking' | 'pieceCount'>): number {
+  if (entry.isDir) return 0;
+  return entry.chunking === CHUNKING_CDC ? entry.pieceCount ?? 0 : Math.ceil(entry.size / entry.pieceSize);
+}
+
+/** Bytes per piece in a file's layer: 32 (a hash) or, for content-defined pieces, 36 (a record). */
+export function layerRecordLen(entry: Pick<Entry, 'chunking'>): number {
+  return entry.chunking === CHUNKING_CDC ? CDC_RECORD_LEN : LEAF_LEN;
 }
 
 /**
  * The sidecar for `w`: `perFileLeaves` holds, for each file entry in order
- * (directories skipped), its piece hashes concatenated (32 bytes each).
+ * (directories skipped), its layer: piece hashes (32 bytes each) or, for a
+ * content-defined file, records (36 bytes each), concatenated.
  * Each file's layer is checked against its entry hash before it is written.
  */
 export function encodeLayers(w: Waterfall, perFileLeaves: readonly Uint8Array[]): Uint8Array {
@@ -32,7 +45,7 @@ export function encodeLayers(w: Waterfall, perFileLeaves: readonly Uint8Array[])
   }
   files.forEach((e, i) => checkLayer(e, perFileLeaves[i]));
   const total = files.reduce((sum, e) => sum + pieceCountOf(e), 0);
-  const out = new Uint8Array(LAYERS_HEADER_LEN + LEAF_LEN * total);
+  const out = new Uint8Array(LAYERS_HEADER_LEN + files.reduce((sum, e) => sum + layerRecordLen(e) * pieceCountOf(e), 0));
   const view = new DataView(out.buffer);
   out.set(MAGIC, 0);
   view.setUint32(16, LAYERS_VERSION, true);
@@ -63,25 +76,43 @@ export function decodeLayers(bytes: Uint8Array, w: Waterfall): Uint8Array[] {
   const expected = files.reduce((sum, e) => sum + pieceCountOf(e), 0);
   const total = view.getBigUint64(56, true);
   if (total !== BigInt(expected)) fail(`total piece count ${total}; the Waterfall's files have ${expected}`);
-  if (bytes.length !== LAYERS_HEADER_LEN + LEAF_LEN * expected) {
-    fail(`file is ${bytes.length} bytes; ${expected} pieces make ${LAYERS_HEADER_LEN + LEAF_LEN * expected}`);
-  }
+  const length = LAYERS_HEADER_LEN + files.reduce((sum, e) => sum + layerRecordLen(e) * pieceCountOf(e), 0);
+  if (bytes.length !== length) fail(`file is ${bytes.length} bytes; ${expected} pieces make ${length}`);
   let at = LAYERS_HEADER_LEN;
   return files.map((e) => {
-    const leaves = bytes.slice(at, (at += LEAF_LEN * pieceCountOf(e)));
+    const leaves = bytes.slice(at, (at += layerRecordLen(e) * pieceCountOf(e)));
     checkLayer(e, leaves);
     return leaves;
   });
 }
 
-/** A file's layer must have one hash per piece and its merkle root must reproduce the entry hash. */
-function checkLayer(e: Entry, leaves: Uint8Array): void {
+/** A file's layer must have one hash (or record) per piece and its merkle root must reproduce the entry hash. */
+function checkLayer(e: Entry, layer: Uint8Array): void {
   const where = `piece layer of ${e.path.join('/')}`;
   const pieces = pieceCountOf(e);
-  if (leaves.length !== LEAF_LEN * pieces) fail(`${where}: ${leaves.length / LEAF_LEN} piece hashes for ${pieces} pieces`);
-  if (!equalBytes(entryHashFor(e, merkleRoot(leaves)), e.hash)) {
+  const unit = layerRecordLen(e);
+  const what = e.chunking === CHUNKING_CDC ? 'piece records' : 'piece hashes';
+  if (layer.length !== unit * pieces) fail(`${where}: ${layer.length / unit} ${what} for ${pieces} pieces`);
+  if (e.chunking === CHUNKING_CDC) checkLengths(e, layer, where);
+  const root = e.chunking === CHUNKING_CDC ? cdcRoot(layer) : merkleRoot(layer);
+  if (!equalBytes(entryHashFor(e, root), e.hash)) {
     fail(`${where}: its merkle root does not match the entry hash`);
   }
+}
+
+/** A CDC file's piece lengths: min + 1 to max bytes, the last 1 to max, adding up to the size. */
+function checkLengths(e: Entry, records: Uint8Array, where: string): void {
+  const { min, max } = cdcParams(e.pieceSize);
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  const n = records.length / CDC_RECORD_LEN;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const len = view.getUint32(i * CDC_RECORD_LEN, true);
+    const least = i === n - 1 ? 1 : min + 1;
+    if (len < least || len > max) fail(`${where}: piece ${i} is ${len} bytes; pieces are ${least} to ${max}`);
+    sum += len;
+  }
+  if (sum !== e.size) fail(`${where}: the pieces add up to ${sum} bytes; the file has ${e.size}`);
 }
 
 function fail(message: string): never {

@@ -2,7 +2,10 @@
 // build one. Plain data: the codec fills these, everything else reads them.
 
 export const FORMAT_MAJOR = 1;
-export const FORMAT_MINOR = 0;
+/** The newest minor version this build reads and writes (1.1: content-defined pieces). */
+export const FORMAT_MINOR = 1;
+/** The minor version written when no file uses content-defined pieces: such a Waterfall stays 1.0. */
+export const FORMAT_MINOR_FIXED = 0;
 export const FORMAT_PATCH = 0;
 export const HASH_BLAKE3 = 1;
 export const HEADER_LEN = 640;
@@ -15,7 +18,10 @@ export const MIN_PIECE_SIZE = 1 << 10;
 export const MAX_PIECE_SIZE = 1 << 24;
 export const FLAG_DIRECTORY = 1;
 export const CHUNKING_FIXED = 0;
-
+/** Format 1.1: content-defined pieces (FastCDC, docs/FORMAT.md "Format 1.1"). */
+export const CHUNKING_CDC = 1;
+/** A CDC file's piece size (its average piece size) is at most 4 MiB, so its largest piece (4x) is at most 16 MiB. */
+export const MAX_CDC_PIECE_SIZE = 1 << 22;
 export interface Entry {
   /** One path component. */
   name: string;
@@ -30,7 +36,10 @@ export interface Entry {
   fileVersion: number;
   /** POSIX permission bits (0o777 at most). */
   permissions: number;
+  /** CHUNKING_FIXED or (format 1.1) CHUNKING_CDC. */
   chunking: number;
+  /** Format 1.1, CDC files only: the number of pieces (a fixed-size file's is ceil(size / pieceSize)). */
+  pieceCount?: number;
   /** 64-byte entry hash. */
   hash: Uint8Array;
   /** 64-byte entry hash of the parent directory, zeros at the root. */
@@ -80,7 +89,11 @@ export interface EntryInput {
   pieceSize: number;
   fileVersion: number;
   permissions: number;
-  /** Merkle root of the file's pieces (32 bytes); ignored for directories. */
+  /** CHUNKING_FIXED (the default) or CHUNKING_CDC; a Waterfall with a CDC file is format 1.1. */
+  chunking?: number;
+  /** CDC files: the number of pieces (their lengths are in the piece layer). */
+  pieceCount?: number;
+  /** Merkle root of the file's pieces (32 bytes; for a CDC file, over its CDC leaves); ignored for directories. */
   root: Uint8Array;
 }
 

@@ -2,7 +2,7 @@
 // stable error codes of src/errors.ts, with the message that says what is wrong.
 // Keep STATUS in step with the AssemblyScript table.
 import { BytefallError, type ErrorCode } from '../errors.js';
-import { FORMAT_MAJOR, FORMAT_MINOR, MIN_PIECE_SIZE, MAX_PIECE_SIZE } from './model.js';
+import { FORMAT_MAJOR, FORMAT_MINOR, MIN_PIECE_SIZE, MAX_PIECE_SIZE, MAX_CDC_PIECE_SIZE } from './model.js';
 
 export const STATUS = {
   OK: 0,
@@ -36,6 +36,8 @@ export const STATUS = {
   PERMISSIONS: 58,
   ENTRY_TIME_RANGE: 59,
   ENTRY_FIELD_RANGE: 60,
+  CDC_PIECE_SIZE: 61,
+  CDC_PIECE_COUNT: 62,
   PEER_KIND: 70,
   PEER_PORT: 71,
   PEER_ZT_RANGE: 72,
@@ -87,13 +89,15 @@ const ROWS: Record<number, Row> = {
   [S.DIR_SIZE]: ['BAD_ENTRY', (c) => `directory has size ${c.u(0)}; it must be 0`],
   [S.DIR_PIECE_SIZE]: ['BAD_ENTRY', (c) => `directory has piece size ${c.u(3)}; it must be 0`],
   [S.DIR_CHUNKING]: ['BAD_ENTRY', (c) => `directory has chunking ${c.u(7)}; it must be 0`],
-  [S.UNSUPPORTED_CHUNKING]: ['UNSUPPORTED_CHUNKING', (c) => `chunking ${c.u(7)} (format 1.0 knows only 0, fixed-size pieces)`],
+  [S.UNSUPPORTED_CHUNKING]: ['UNSUPPORTED_CHUNKING', (c) => `chunking ${c.u(7)} (format 1.0 knows only 0, fixed-size pieces; 1.1 adds 1, content-defined)`],
   [S.PIECE_SIZE]: ['BAD_ENTRY', (c) => `piece size ${c.u(3)} is not a power of two from ${MIN_PIECE_SIZE} to ${MAX_PIECE_SIZE}`],
   [S.SIZE_RANGE]: ['BAD_ENTRY', (c) => `size ${c.u(0)} is above ${MAX_SAFE}`],
   [S.FILE_VERSION]: ['BAD_ENTRY', () => 'file version is 0; versions start at 1'],
   [S.PERMISSIONS]: ['BAD_ENTRY', (c) => `permissions 0o${c.u(5).toString(8)} set bits outside 0o777`],
   [S.ENTRY_TIME_RANGE]: ['BAD_ENTRY', (c) => `time ${outOfRangeTime(c)} is beyond ${MAX_SAFE}`],
   [S.ENTRY_FIELD_RANGE]: ['BAD_ENTRY', (c) => `value ${c.arg()} does not fit its u32 field`],
+  [S.CDC_PIECE_SIZE]: ['BAD_ENTRY', (c) => `content-defined piece size ${c.u(3)} is not a power of two from ${MIN_PIECE_SIZE} to ${MAX_CDC_PIECE_SIZE}`],
+  [S.CDC_PIECE_COUNT]: ['BAD_ENTRY', (c) => `${c.u(8)} content-defined pieces cannot cover ${c.u(0)} bytes at piece size ${c.u(3)}`],
   [S.PEER_KIND]: ['BAD_PEER', (c) => `unknown address kind ${c.u(2)}`],
   [S.PEER_PORT]: ['BAD_PEER', () => 'port is 0'],
   [S.PEER_ZT_RANGE]: ['BAD_PEER', (c) => `ZeroTier address 0x${c.u(0).toString(16)} is wider than 40 bits`],

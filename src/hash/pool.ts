@@ -7,6 +7,10 @@ import { Piscina } from 'piscina';
 import { BytefallError } from '../errors.js';
 import { fromWorkerError } from './pool-errors.js';
 import type {
+  ChunkFilesResult,
+  ChunkFilesTask,
+  VerifyRecordsResult,
+  VerifyRecordsTask,
   HashFilesResult,
   HashFilesTask,
   HashRegionResult,
@@ -32,7 +36,7 @@ export interface HashPoolOptions {
   maxInFlight?: number;
 }
 
-type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer';
+type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer' | 'chunkFiles' | 'verifyRecords';
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url).href;
 
@@ -116,6 +120,24 @@ export class HashPool {
     return this.#run('hashBuffer', { data: own, pieceSize }, [own.buffer as ArrayBuffer]);
   }
 
+  /**
+   * Content-defined pieces (format 1.1): the layer records of whole files, cut and
+   * hashed in one pass. A large file should be a task of its own.
+   */
+  chunkFiles(task: ChunkFilesTask): Promise<ChunkFilesResult> {
+    return this.#run('chunkFiles', task, []);
+  }
+
+  /** Bad content-defined pieces; `records` is copied as `expected` is in verifyRegion. */
+  verifyRecords(task: VerifyRecordsTask): Promise<VerifyRecordsResult> {
+    for (const item of task.items) {
+      const ok = Number.isSafeInteger(item.offset) && item.offset >= 0 && Number.isSafeInteger(item.count) && item.count >= 0;
+      if (!ok) return Promise.reject(new BytefallError('BAD_ARGUMENT', `bad verify task: offset ${item.offset}, ${item.count} pieces`));
+    }
+    const records = task.records.slice();
+    return this.#run('verifyRecords', { ...task, records }, [records.buffer], false);
+  }
+
   /** Stops the workers; pending and waiting tasks fail with POOL_ERROR. Safe to call twice. */
   async destroy(): Promise<void> {
     if (this.#closed) return;
@@ -124,9 +146,9 @@ export class HashPool {
     await this.#piscina.destroy();
   }
 
-  async #run<R>(name: TaskName, task: unknown, transferList: ArrayBuffer[]): Promise<R> {
+  async #run<R>(name: TaskName, task: unknown, transferList: ArrayBuffer[], check = true): Promise<R> {
     const t = task as Partial<HashRegionTask> & { files?: { pieceSize: number; size: number }[] };
-    for (const one of t.files ?? [t as HashRegionTask]) checkTask(one);
+    if (check) for (const one of t.files ?? [t as HashRegionTask]) checkTask(one);
     await this.#acquire();
     try {
       return (await this.#piscina.run(task, { name, transferList })) as R;

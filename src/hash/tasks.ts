@@ -6,6 +6,7 @@ import { closeSync, fstatSync, openSync, type Stats } from 'node:fs';
 import { BytefallError } from '../errors.js';
 import { HASH_LEN, hashPieces } from './merkle.js';
 import { hashFileRegion } from './piece-hash.js';
+import { CDC_RECORD_LEN, chunkFile, hashRuns, recordLengths } from './cdc.js';
 
 /** What identifies one state of a file's content: compared before and after hashing. */
 export interface FileStamp {
@@ -81,6 +82,42 @@ export interface VerifyFilesTask {
 export interface VerifyFilesResult {
   /** Bad piece indices of each file. */
   bad: number[][];
+  sizes: number[];
+}
+
+/**
+ * Content-defined pieces (format 1.1): cut each whole file into pieces of average
+ * `pieceSize` and hash them in one pass. A large file is one task (the cuts of a
+ * stream depend on what came before); small ones go in batches.
+ */
+export interface ChunkFilesTask {
+  /** `fileSize` as in HashRegionTask: when set, a file of another size is not read. */
+  files: { path: string; size: number; pieceSize: number; fileSize?: number }[];
+}
+
+export interface ChunkFilesResult {
+  /** Every file's layer records (36 bytes per piece), one file after the other. */
+  records: Uint8Array;
+  /** Pieces of each file (0 where not hashed). */
+  counts: number[];
+  stamps: FileStamp[];
+  hashed: boolean[];
+}
+
+/**
+ * Check content-defined pieces against their layer records: item k covers
+ * `count` consecutive pieces of `path` from byte `offset`, their records being the
+ * next `count` of `records`.
+ */
+export interface VerifyRecordsTask {
+  items: { path: string; offset: number; count: number }[];
+  records: Uint8Array;
+}
+
+export interface VerifyRecordsResult {
+  /** Per item: indices (from the item's first piece) of pieces that differ or that the file does not fully hold. */
+  bad: number[][];
+  /** Per item: the file's size on disk. */
   sizes: number[];
 }
 
@@ -231,4 +268,73 @@ export function verifyFiles(t: VerifyFilesTask): Moved<VerifyFilesResult> {
 export function hashBuffer(t: HashBufferTask): Moved<Uint8Array> {
   const leaves = owned(hashPieces(t.data, t.pieceSize));
   return { value: leaves, transfer: [leaves.buffer as ArrayBuffer] };
+}
+
+export function chunkFiles(t: ChunkFilesTask): Moved<ChunkFilesResult> {
+  const parts: Uint8Array[] = [];
+  const counts: number[] = [];
+  const stamps: FileStamp[] = [];
+  const hashed: boolean[] = [];
+  for (const f of t.files) {
+    withFile(f.path, (fd, st) => {
+      let records: Uint8Array | undefined;
+      if (readable(st.size, 0, f.size, f.fileSize)) {
+        try {
+          records = chunkFile(fd, f.size, f.pieceSize, f.path);
+        } catch (err) {
+          if (!(err instanceof BytefallError && err.code === 'FILE_CHANGED')) throw err;
+        }
+      }
+      parts.push(records ?? new Uint8Array(0));
+      counts.push(records ? records.length / CDC_RECORD_LEN : 0);
+      stamps.push(stampOf(fstat(fd, f.path)));
+      hashed.push(records !== undefined);
+    });
+  }
+  const records = parts.length === 1 ? owned(parts[0]) : joined(parts);
+  return { value: { records, counts, stamps, hashed }, transfer: [records.buffer as ArrayBuffer] };
+}
+
+export function verifyRecords(t: VerifyRecordsTask): Moved<VerifyRecordsResult> {
+  const bad: number[][] = [];
+  const sizes: number[] = [];
+  let at = 0;
+  for (const item of t.items) {
+    const records = t.records.subarray(at * CDC_RECORD_LEN, (at + item.count) * CDC_RECORD_LEN);
+    at += item.count;
+    withFile(item.path, (fd, st) => {
+      const lengths = recordLengths(records);
+      // The pieces the file holds completely are hashed; the rest are bad.
+      let whole = 0;
+      for (let end = item.offset; whole < lengths.length && end + lengths[whole] <= st.size; whole++) end += lengths[whole];
+      let got: Uint8Array | undefined;
+      try {
+        got = hashRuns(fd, item.offset, lengths.subarray(0, whole), item.path);
+      } catch (err) {
+        if (!(err instanceof BytefallError && err.code === 'FILE_CHANGED')) throw err;
+      }
+      const out: number[] = [];
+      for (let i = 0; i < lengths.length; i++) {
+        if (!got || i >= whole || !equalRange(got, i * HASH_LEN, records, i * CDC_RECORD_LEN + 4)) out.push(i);
+      }
+      bad.push(out);
+      sizes.push(st.size);
+    });
+  }
+  return { value: { bad, sizes }, transfer: [] };
+}
+
+function equalRange(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number): boolean {
+  for (let j = 0; j < HASH_LEN; j++) if (a[aAt + j] !== b[bAt + j]) return false;
+  return true;
+}
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

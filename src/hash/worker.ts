@@ -21,3 +21,5 @@ export const hashFiles = task(tasks.hashFiles);
 export const verifyRegion = task(tasks.verifyRegion);
 export const verifyFiles = task(tasks.verifyFiles);
 export const hashBuffer = task(tasks.hashBuffer);
+export const chunkFiles = task(tasks.chunkFiles);
+export const verifyRecords = task(tasks.verifyRecords);

@@ -56,3 +56,18 @@ export function badRanges(bad: readonly number[], pieceSize: number, size: numbe
   }
   return out;
 }
+
+/** Bad piece indices as merged byte ranges, for pieces of the given lengths (content-defined pieces). */
+export function badRangesByLength(bad: readonly number[], lengths: ArrayLike<number>): ByteRange[] {
+  const offsets = new Float64Array(lengths.length + 1);
+  for (let i = 0; i < lengths.length; i++) offsets[i + 1] = offsets[i] + lengths[i];
+  const out: ByteRange[] = [];
+  for (const i of [...bad].sort((a, b) => a - b)) {
+    const start = offsets[i];
+    const end = offsets[i + 1];
+    const last = out[out.length - 1];
+    if (last && last[1] >= start) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}

@@ -1,7 +1,9 @@
 // Checks a directory against what a Waterfall says it should hold. With the piece
 // layer every piece is compared, so a bad piece is located exactly; without it
 // only the merkle root of each file can be compared. Work runs on the hash pool:
-// large files in regions, small files in batches (pool-plan.ts).
+// large files in regions, small files in batches (pool-plan.ts). Content-defined
+// files (format 1.1) are checked piece by piece at the offsets their layer records
+// give, or, without a layer, cut again (the boundaries recomputed) and hashed.
 import { join } from 'node:path';
 import { BytefallError } from '../errors.js';
 import type { HashProgress } from '../create/hash-tree.js';
@@ -10,14 +12,23 @@ import { HASH_LEN, merkleRoot } from '../hash/merkle.js';
 import type { HashPool } from '../hash/pool.js';
 import { planJobs, regionCount, type Job } from '../hash/pool-plan.js';
 import { runWindowed } from '../hash/pool-window.js';
-import { badRanges, type EntryReport, type EntryStatus, type ExtraEntry, type FoundKind, type VerifyReport } from './report.js';
+import { CDC_RECORD_LEN, cdcRoot, recordLengths } from '../hash/cdc.js';
+import { CHUNKING_CDC } from '../format/model.js';
+import { planCdcJobs } from '../create/chunking.js';
+import { planRecordJobs, type RecordJob } from './cdc-jobs.js';
+import { badRanges, badRangesByLength, type EntryReport, type EntryStatus, type ExtraEntry, type FoundKind, type VerifyReport } from './report.js';
 
 export interface ExpectedEntry {
   path: string[];
   isDir: boolean;
   size: number;
   pieceSize: number;
-  /** The file's piece hashes from the piece layer (32 bytes each): locates bad pieces exactly. */
+  /** CHUNKING_CDC for content-defined pieces (format 1.1); fixed-size when absent or 0. */
+  chunking?: number;
+  /**
+   * The file's layer from the piece layer file: piece hashes (32 bytes each) or,
+   * for a content-defined file, records <length u32><hash 32>. Locates bad pieces exactly.
+   */
   leaves?: Uint8Array;
   /**
    * Without a layer: the merkle root, or a test of a computed root (e.g.
@@ -39,9 +50,10 @@ interface Check {
   abs: string;
   size: number;
   pieceSize: number;
+  cdc: boolean;
   actual: number;
   bad: number[];
-  /** Root mode: the leaves hashed from disk; undefined when the file could not be read far enough. */
+  /** Root mode: the leaves (CDC: records) hashed from disk; undefined when the file could not be read far enough. */
   leaves?: Uint8Array;
   regionsLeft: number;
 }
@@ -78,16 +90,27 @@ function foundKinds(disk: ScanResult): Map<string, { kind: FoundKind; size: numb
 }
 
 function check(dir: string, e: ExpectedEntry, at: number, actual: number): Check {
+  const cdc = e.chunking === CHUNKING_CDC;
+  if (cdc) checkRecords(e);
   const n = Math.ceil(e.size / e.pieceSize);
-  if (e.leaves && e.leaves.length !== n * HASH_LEN) {
+  if (!cdc && e.leaves && e.leaves.length !== n * HASH_LEN) {
     throw new BytefallError('BAD_PIECE_LAYER', `${e.path.join('/')}: the layer has ${e.leaves.length / HASH_LEN} piece hashes, the file ${n} pieces`);
   }
   if (!e.leaves && !e.root) throw new BytefallError('BAD_ARGUMENT', `${e.path.join('/')}: neither piece hashes nor a root to check`);
-  const c: Check = { at, e, abs: join(dir, ...e.path), size: e.size, pieceSize: e.pieceSize, actual, bad: [], regionsLeft: 0 };
-  c.regionsLeft = regionCount(c);
+  const c: Check = { at, e, abs: join(dir, ...e.path), size: e.size, pieceSize: e.pieceSize, cdc, actual, bad: [], regionsLeft: 0 };
+  c.regionsLeft = cdc ? 1 : regionCount(c);
   // Root mode hashes the expected prefix; a shorter file cannot match.
-  if (!e.leaves && actual >= e.size) c.leaves = new Uint8Array(n * HASH_LEN);
+  if (!e.leaves && actual >= e.size) c.leaves = new Uint8Array(cdc ? 0 : n * HASH_LEN);
   return c;
+}
+
+/** A CDC layer is whole records whose lengths add up to the size. */
+function checkRecords(e: ExpectedEntry): void {
+  if (!e.leaves) return;
+  const sum = e.leaves.length % CDC_RECORD_LEN === 0 ? recordLengths(e.leaves).reduce((a, b) => a + b, 0) : -1;
+  if (sum !== e.size) {
+    throw new BytefallError('BAD_PIECE_LAYER', `${e.path.join('/')}: the layer's piece records do not cover the file's ${e.size} bytes`);
+  }
 }
 
 /** Root mode and too short: nothing to hash. */
@@ -98,20 +121,52 @@ async function runChecks(all: Check[], { pool, onProgress }: VerifyOptions): Pro
   const progress: HashProgress = { filesDone: 0, filesTotal: checks.length, bytesDone: 0, bytesTotal: 0 };
   for (const c of checks) progress.bytesTotal += c.size;
   onProgress?.({ ...progress });
-  const layer = checks.filter((c) => c.e.leaves);
-  const rooted = checks.filter((c) => !c.e.leaves);
+  const layer = checks.filter((c) => c.e.leaves && !c.cdc);
+  const rooted = checks.filter((c) => !c.e.leaves && !c.cdc);
   const count = (job: Job<Check>): void => {
     progress.bytesDone += job.kind === 'region' ? job.length : job.files.reduce((n, c) => n + c.size, 0);
     progress.filesDone += job.kind === 'region' ? (--job.file.regionsLeft === 0 ? 1 : 0) : job.files.length;
     onProgress?.({ ...progress });
   };
+  const countRecords = (job: RecordJob<Check>): void => {
+    for (const item of job.items) {
+      progress.bytesDone += item.bytes;
+      if (item.last) progress.filesDone++;
+    }
+    onProgress?.({ ...progress });
+  };
+  const cdcLayer = checks.filter((c) => c.e.leaves && c.cdc);
+  await runWindowed(planRecordJobs(cdcLayer, (c) => c.e.leaves!), pool.maxInFlight, async (job) => {
+    await verifyRecordJob(pool, job);
+    countRecords(job);
+  });
   await runWindowed(planJobs(layer), pool.maxInFlight, async (job) => {
     await verifyJob(pool, job);
     count(job);
   });
+  await runWindowed(planCdcJobs(checks.filter((c) => !c.e.leaves && c.cdc)), pool.maxInFlight, async (job) => {
+    const r = await pool.chunkFiles({ files: job.files.map((c) => ({ path: c.abs, size: c.size, pieceSize: c.pieceSize })) });
+    let at = 0;
+    job.files.forEach((c, i) => {
+      const n = r.counts[i] * CDC_RECORD_LEN;
+      c.leaves = r.hashed[i] ? r.records.slice(at, at + n) : undefined;
+      at += n;
+    });
+    count({ kind: 'batch', files: job.files });
+  });
   await runWindowed(planJobs(rooted), pool.maxInFlight, async (job) => {
     await hashJob(pool, job);
     count(job);
+  });
+}
+
+async function verifyRecordJob(pool: HashPool, job: RecordJob<Check>): Promise<void> {
+  const r = await pool.verifyRecords({
+    items: job.items.map((item) => ({ path: item.file.abs, offset: item.offset, count: item.count })),
+    records: job.records,
+  });
+  job.items.forEach((item, k) => {
+    for (const i of r.bad[k]) item.file.bad.push(item.first + i);
   });
 }
 
@@ -155,7 +210,7 @@ async function hashJob(pool: HashPool, job: Job<Check>): Promise<void> {
 
 function rootMatches(c: Check): boolean {
   if (!c.leaves) return false;
-  const root = merkleRoot(c.leaves);
+  const root = c.cdc ? cdcRoot(c.leaves) : merkleRoot(c.leaves);
   const want = c.e.root!;
   if (typeof want === 'function') return want(root);
   return want.length === root.length && want.every((b, i) => b === root[i]);
@@ -163,7 +218,8 @@ function rootMatches(c: Check): boolean {
 
 function outcome(c: Check): EntryStatus {
   const narrowed = c.e.leaves !== undefined;
-  const corrupt = narrowed ? badRanges(c.bad, c.pieceSize, c.size) : c.size === 0 || rootMatches(c) ? [] : [[0, c.size] as [number, number]];
+  const ranges = () => (c.cdc ? badRangesByLength(c.bad, recordLengths(c.e.leaves!)) : badRanges(c.bad, c.pieceSize, c.size));
+  const corrupt = narrowed ? ranges() : c.size === 0 || rootMatches(c) ? [] : [[0, c.size] as [number, number]];
   if (c.actual !== c.size) return { status: 'wrong-size', expectedSize: c.size, actualSize: c.actual, corrupt, narrowed };
   return corrupt.length > 0 ? { status: 'corrupt', corrupt, narrowed } : { status: 'ok' };
 }

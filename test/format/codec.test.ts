@@ -23,9 +23,11 @@ test('header block 0: magic, version, hash algorithm, reserved', () => {
   const good = new Uint8Array(64);
   blocks.writeHeaderBlock(good, 0, { version: [1, 0, 0], hashAlgorithm: 1 });
   throwsCode(() => blocks.readHeaderBlock(edited(good, (b) => (b[31] = 0x3f)), 0), 'BAD_MAGIC');
-  throwsCode(() => blocks.readHeaderBlock(edited(good, (b, v) => v.setUint32(32, 2, true)), 0), 'UNSUPPORTED_VERSION', /format 2\.0\.0; this build reads 1\.0/);
+  throwsCode(() => blocks.readHeaderBlock(edited(good, (b, v) => v.setUint32(32, 2, true)), 0), 'UNSUPPORTED_VERSION', /format 2\.0\.0; this build reads 1\.1/);
   throwsCode(() => blocks.readHeaderBlock(edited(good, (b, v) => v.setUint32(32, 0, true)), 0), 'UNSUPPORTED_VERSION');
-  throwsCode(() => blocks.readHeaderBlock(edited(good, (b, v) => v.setUint32(36, 1, true)), 0), 'UNSUPPORTED_VERSION', /1\.1\.0 is newer/);
+  // Format 1.1 (content-defined pieces) is read since this build; 1.2 is not.
+  assert.deepEqual(blocks.readHeaderBlock(edited(good, (b, v) => v.setUint32(36, 1, true)), 0).version, [1, 1, 0]);
+  throwsCode(() => blocks.readHeaderBlock(edited(good, (b, v) => v.setUint32(36, 2, true)), 0), 'UNSUPPORTED_VERSION', /1\.2\.0 is newer/);
   throwsCode(() => blocks.readHeaderBlock(edited(good, (b, v) => v.setUint32(44, 2, true)), 0), 'UNSUPPORTED_HASH', /hash algorithm 2/);
   throwsCode(() => blocks.readHeaderBlock(edited(good, (b, v) => v.setUint32(44, 0, true)), 0), 'UNSUPPORTED_HASH');
   for (let i = 48; i < 64; i++) {

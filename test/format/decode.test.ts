@@ -31,8 +31,8 @@ test('1. TRUNCATED below the header, BAD_MAGIC, UNSUPPORTED_VERSION, UNSUPPORTED
   refuses(new Uint8Array(0), 'TRUNCATED', /file is 0 bytes; the header alone is 640/);
   refuses(tree.subarray(0, 639), 'TRUNCATED');
   refuses(edited(tree, (b) => (b[0] ^= 0x20)), 'BAD_MAGIC', /^header: wrong magic/);
-  refuses(edited(tree, (b, v) => v.setUint32(32, 2, true)), 'UNSUPPORTED_VERSION', /format 2\.0\.0; this build reads 1\.0/);
-  refuses(edited(tree, (b, v) => v.setUint32(36, 1, true)), 'UNSUPPORTED_VERSION', /format 1\.1\.0 is newer/);
+  refuses(edited(tree, (b, v) => v.setUint32(32, 2, true)), 'UNSUPPORTED_VERSION', /format 2\.0\.0; this build reads 1\.1/);
+  refuses(edited(tree, (b, v) => v.setUint32(36, 2, true)), 'UNSUPPORTED_VERSION', /format 1\.2\.0 is newer/);
   refuses(edited(tree, (b, v) => v.setUint32(44, 7, true)), 'UNSUPPORTED_HASH', /hash algorithm 7/);
 });
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blake3DeriveKey } from '../../src/hash/blake3.js';
 import { hashPieces } from '../../src/hash/merkle.js';
+import { chunkBytes } from '../../src/hash/cdc.js';
 import { verify } from '../../src/keys/ed25519.js';
 import { decodeWaterfall, encodeWaterfall, decodeLayers, swarmIdHex, waterfallIdHex } from '../../src/format/index.js';
 import { buildFixture, readFixture, contentOf, sha256, FIXTURE_NAMES } from './fixtures.js';
@@ -39,12 +40,13 @@ for (const name of FIXTURE_NAMES) {
     assert.equal(w.peers.length, json.inputs.peers.length);
     assert.equal(w.privateSeed === undefined, !json.inputs.embedPrivateKey);
 
-    // The piece layer: each file's leaves are the BLAKE3 of its pieces.
+    // The piece layer: each file's leaves are the BLAKE3 of its pieces (with their lengths for content-defined pieces).
     const leaves = decodeLayers(layers, w);
     const files = w.entries.filter((e) => !e.isDir);
     files.forEach((e, i) => {
       const input = json.inputs.entries.find((x) => JSON.stringify(x.path) === JSON.stringify(e.path))!;
-      assert.deepEqual(leaves[i], hashPieces(contentOf(input), e.pieceSize));
+      const expected = e.chunking === 1 ? chunkBytes(contentOf(input), e.pieceSize) : hashPieces(contentOf(input), e.pieceSize);
+      assert.deepEqual(leaves[i], expected);
     });
   });
 

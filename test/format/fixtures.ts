@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { hashPieces, merkleRoot } from '../../src/hash/merkle.js';
+import { blake3 } from '../../src/hash/blake3.js';
+import { CDC_RECORD_LEN, cdcRoot, chunkBytes } from '../../src/hash/cdc.js';
 import { buildWaterfall, encodeLayers, type Built, type BuildInput, type EntryInput, type PeerRecord, type PeerKind } from '../../src/format/index.js';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url)); // from dist/test/format/
@@ -22,8 +24,14 @@ export interface FixtureEntry {
   permissions: string;
   /** A file's content as UTF-8 text ... */
   content?: string;
-  /** ... or as `contentLength` bytes where byte i is i mod 251. */
+  /** ... or as `contentLength` bytes where byte i is i mod 251 ... */
   contentLength?: number;
+  /** ... or (with contentLength) the first contentLength bytes of BLAKE3's extended output of this ASCII text. */
+  contentSeed?: string;
+  /** ... and then these bytes inserted at this offset. */
+  insert?: { at: number; text: string };
+  /** Format 1.1: 1 for content-defined pieces (pieceSize is then their average). */
+  chunking?: number;
 }
 
 export interface FixturePeer {
@@ -65,13 +73,21 @@ export interface BuiltFixture extends Built {
   expected: FixtureExpected;
 }
 
-export const FIXTURE_NAMES = ['empty', 'tree', 'peers', 'private-key'] as const;
+export const FIXTURE_NAMES = ['empty', 'tree', 'peers', 'private-key', 'cdc', 'cdc-next'] as const;
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 export function contentOf(e: FixtureEntry): Uint8Array {
+  const data = baseContentOf(e);
+  if (!e.insert) return data;
+  const text = new TextEncoder().encode(e.insert.text);
+  return Buffer.concat([data.subarray(0, e.insert.at), text, data.subarray(e.insert.at)]);
+}
+
+function baseContentOf(e: FixtureEntry): Uint8Array {
   if (e.content !== undefined) return new TextEncoder().encode(e.content);
+  if (e.contentSeed !== undefined) return blake3(new TextEncoder().encode(e.contentSeed), e.contentLength ?? 0);
   return Uint8Array.from({ length: e.contentLength ?? 0 }, (_, i) => i % 251);
 }
 
@@ -80,10 +96,13 @@ export function buildFixture(inputs: FixtureInputs): BuiltFixture {
   const leavesByPath = new Map<string, Uint8Array>();
   const entries: EntryInput[] = inputs.entries.map((e) => {
     const data = e.isDir ? new Uint8Array(0) : contentOf(e);
-    const leaves = e.isDir ? new Uint8Array(0) : hashPieces(data, e.pieceSize);
+    const cdc = e.chunking === 1;
+    const leaves = e.isDir ? new Uint8Array(0) : cdc ? chunkBytes(data, e.pieceSize) : hashPieces(data, e.pieceSize);
     if (!e.isDir) leavesByPath.set(JSON.stringify(e.path), leaves);
     const { path, isDir, created, changed, pieceSize, fileVersion } = e;
-    return { path, isDir, size: data.length, created, changed, pieceSize, fileVersion, permissions: Number(e.permissions), root: merkleRoot(leaves) };
+    const input: EntryInput = { path, isDir, size: data.length, created, changed, pieceSize, fileVersion, permissions: Number(e.permissions), root: cdc ? cdcRoot(leaves) : merkleRoot(leaves) };
+    if (cdc) Object.assign(input, { chunking: 1, pieceCount: leaves.length / CDC_RECORD_LEN });
+    return input;
   });
   const peers: PeerRecord[] = inputs.peers.map((p) => ({ ...p, publicKey: hex(p.publicKey), ztAddress: BigInt(p.ztAddress) }));
   const input: BuildInput = {

@@ -9,6 +9,7 @@ import { readKeyFile } from '../../keys/keyfile.js';
 import { scan } from '../../create/scan.js';
 import { hashTree } from '../../create/hash-tree.js';
 import { checkPieceSize } from '../../create/piece-size.js';
+import { parseChunking } from '../../create/chunking.js';
 import { withHashPool } from '../../hash/pool.js';
 import { buildWaterfall } from '../../format/build.js';
 import { encodeLayers } from '../../format/layers.js';
@@ -24,6 +25,7 @@ interface CreateOptions {
   name?: string;
   salt?: string;
   pieceSize?: string;
+  chunking?: string;
   sequence?: string;
   threads?: string;
   embedPrivateKey?: boolean;
@@ -42,6 +44,7 @@ export function registerCreate(program: Command): void {
     .option('--name <name>', 'the Waterfall name (default: the directory name)')
     .option('--salt <hex>', 'up to 64 bytes of salt as hex (default: random)')
     .option('--piece-size <size>', 'piece size for every file, a power of two from 1K to 16M (default: by file size)')
+    .option('--chunking <mode>', 'fixed, cdc (content-defined pieces, format 1.1) or auto: cdc for files larger than 256 KiB (default: fixed until seed/get carry CDC pieces)')
     .option('--sequence <n>', 'version sequence number', '1')
     .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
     .option('--embed-private-key', "write the private key into the key block (a publisher's working copy; never share it)")
@@ -52,6 +55,7 @@ export function registerCreate(program: Command): void {
       const out = new Output(opts);
       const started = Date.now();
       const pieceSize = opts.pieceSize === undefined ? undefined : checkPieceSize(parseSize(opts.pieceSize, '--piece-size'));
+      const chunking = opts.chunking === undefined ? 'fixed' : parseChunking(opts.chunking);
       const sequence = parseCount(opts.sequence ?? '1', '--sequence', 1, Number.MAX_SAFE_INTEGER);
       const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
       const salt = opts.salt === undefined ? new Uint8Array(randomBytes(64)) : parseSalt(opts.salt);
@@ -66,7 +70,7 @@ export function registerCreate(program: Command): void {
       for (const w of scanned.warnings) out.warn(w.message);
       const progress = new Progress(out, 'hashing');
       const hashed = await withHashPool({ threads }, (pool) =>
-        hashTree(dir, scanned.entries, { pool, pieceSize, onProgress: (p) => progress.update(p) }),
+        hashTree(dir, scanned.entries, { pool, pieceSize, chunking, onProgress: (p) => progress.update(p) }),
       ).finally(() => progress.stop());
 
       const built = buildWaterfall({

@@ -80,7 +80,7 @@ function loadLayers(file: string, explicit: string | undefined, w: Waterfall, ou
 function expectedEntries(w: Waterfall, layers: Uint8Array[] | undefined): ExpectedEntry[] {
   let fileIndex = 0;
   return w.entries.map((e) => {
-    const base = { path: e.path, isDir: e.isDir, size: e.size, pieceSize: e.pieceSize };
+    const base = { path: e.path, isDir: e.isDir, size: e.size, pieceSize: e.pieceSize, chunking: e.chunking };
     if (e.isDir) return base;
     const leaves = layers?.[fileIndex++];
     return leaves ? { ...base, leaves } : { ...base, root: (root: Uint8Array) => equalBytes(entryHashFor(e, root), e.hash) };

@@ -1,0 +1,86 @@
+// `bytefall publish <dir> --key <keyfile> --from <current.waterfall> -o <next.waterfall>`:
+// the next version of a Waterfall, signed; only files that changed are hashed.
+// Writes the Waterfall, its piece layer (.layers) and its publish index (.index).
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { BytefallError } from '../../errors.js';
+import { readKeyFile } from '../../keys/keyfile.js';
+import { checkPieceSize } from '../../create/piece-size.js';
+import { parseChunking } from '../../create/chunking.js';
+import { withHashPool } from '../../hash/pool.js';
+import { publishNext } from '../../publish/publish.js';
+import { indexPathOf, layersPathOf, loadPrevious } from '../../publish/previous.js';
+import { toHex } from '../../util/hex.js';
+import { atomicWriteFile } from '../../util/atomic-write.js';
+import { Output, formatBytes } from '../output.js';
+import { Progress } from '../progress.js';
+import { readWaterfallFile } from '../read-waterfall.js';
+import { parseCount, parseSize } from '../parse.js';
+
+interface PublishCliOptions {
+  key: string;
+  from: string;
+  output: string;
+  rehash?: boolean;
+  chunking?: string;
+  pieceSize?: string;
+  sequence?: string;
+  threads?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerPublish(program: Command): void {
+  program
+    .command('publish')
+    .description('sign the next version of a Waterfall (same swarm); only changed files are hashed')
+    .argument('<dir>', 'the directory to publish')
+    .requiredOption('-k, --key <keyfile>', "publisher key file: the previous version's key")
+    .requiredOption('--from <file>', 'the current version (its .layers and .index are used when present)')
+    .requiredOption('-o, --output <file>', 'the next version (and <file>.layers, <file>.index)')
+    .option('--rehash', 'hash every file, trusting nothing from the index')
+    .option('--chunking <mode>', 'fixed, cdc or auto for every file (default: each file keeps its pieces; auto for new files)')
+    .option('--piece-size <size>', 'with --chunking: piece size (the average for cdc)')
+    .option('--sequence <n>', 'version sequence number (default: the current one + 1)')
+    .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
+    .option('-f, --force', 'overwrite existing output files')
+    .option('--json', 'JSON lines: progress events and a final summary')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (dir: string, opts: PublishCliOptions) => {
+      const out = new Output(opts);
+      const started = Date.now();
+      if (opts.pieceSize !== undefined && opts.chunking === undefined) {
+        throw new BytefallError('BAD_ARGUMENT', '--piece-size needs --chunking (files otherwise keep their piece size)');
+      }
+      const chunking = opts.chunking === undefined ? undefined : parseChunking(opts.chunking);
+      const pieceSize = opts.pieceSize === undefined ? undefined : checkPieceSize(parseSize(opts.pieceSize, '--piece-size'));
+      const sequence = opts.sequence === undefined ? undefined : parseCount(opts.sequence, '--sequence', 1, Number.MAX_SAFE_INTEGER);
+      const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
+      const key = readKeyFile(opts.key);
+      const paths = [opts.output, layersPathOf(opts.output), indexPathOf(opts.output)];
+      for (const p of paths) {
+        if (!opts.force && existsSync(p)) throw new BytefallError('BAD_ARGUMENT', `${p} already exists (use --force to overwrite)`, { file: p });
+      }
+      const { previous, warnings } = loadPrevious(opts.from, readWaterfallFile(opts.from).waterfall);
+      if (!opts.rehash) for (const w of warnings) out.warn(w);
+
+      const progress = new Progress(out, 'hashing');
+      const published = await withHashPool({ threads }, (pool) =>
+        publishNext(dir, previous, { pool, seed: key.seed, rehash: !!opts.rehash, chunking, pieceSize, sequence, onProgress: (p) => progress.update(p) }),
+      ).finally(() => progress.stop());
+
+      atomicWriteFile(opts.output, published.bytes, { overwrite: !!opts.force });
+      atomicWriteFile(paths[1], published.layers, { overwrite: !!opts.force });
+      atomicWriteFile(paths[2], published.index, { overwrite: !!opts.force });
+
+      const s = published.stats;
+      const w = published.waterfall;
+      const secs = (Date.now() - started) / 1000;
+      out.event({ event: 'published', waterfall: opts.output, sequence: w.sequence, swarmId: toHex(w.swarmId), waterfallId: toHex(w.waterfallId), ...s, seconds: secs });
+      out.line(`wrote ${opts.output} (version ${w.sequence}, format ${w.version.join('.')}), ${paths[1]} and ${paths[2]}`);
+      out.line(`  ${s.files} files: ${s.reused} unchanged, ${s.changed} changed, ${s.added} added, ${s.removed} removed${s.same ? `, ${s.same} touched but the same` : ''}`);
+      out.line(`  ${formatBytes(s.bytesHashed)} hashed in ${secs.toFixed(2)} s`);
+      out.line(`  swarm id: ${toHex(w.swarmId)} (unchanged)`);
+    });
+}
