@@ -20,7 +20,7 @@ test('update --dry-run prints the plan from the current version to the next', ()
     const v1 = join(dir, 'v1.waterfall');
     const v2 = join(dir, 'v2.waterfall');
     assert.equal(bytefall(['keygen', key]).status, 0);
-    assert.equal(bytefall(['create', site, '--key', key, '-o', v1]).status, 0);
+    assert.equal(bytefall(['create', site, '--key', key, '-o', v1, '--chunking', 'auto']).status, 0);
     // Version 2: 100 bytes inserted in the middle of big.bin (content-defined pieces), old.txt renamed.
     writeFileSync(join(site, 'big.bin'), Buffer.concat([big.subarray(0, 3 << 20), randomBytes(100), big.subarray(3 << 20)]));
     renameSync(join(site, 'old.txt'), join(site, 'renamed.txt'));
