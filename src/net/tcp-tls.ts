@@ -3,40 +3,17 @@
 // of their node key; TLS's CertificateVerify proves each holds its key, and the key
 // in the peer's certificate is its node id (pinned: no chains, names or dates).
 import { EventEmitter } from 'node:events';
-import { constants as cryptoConstants } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import tls from 'node:tls';
 import { BytefallError } from '../errors.js';
-import { toHex } from '../util/hex.js';
 import { formatAddress, toAddress, type Address } from './address.js';
-import { nodeCertificate, nodeIdOfCertificate, type NodeCertificate } from './node-cert.js';
+import { nodeCertificate, type NodeCertificate } from './node-cert.js';
+import { authenticate, profile } from './tls-profile.js';
 import type { NodeKey } from './node-key.js';
 import type { Connection, ConnectOptions, ListenOptions, Transport, TransportServer, TransportServerEvents } from './transport.js';
 
-export const ALPN = 'bytefall';
-/** TLS 1.3 suites in order of preference: AES-128-GCM is the fastest with AES-NI. */
-export const CIPHER_SUITES = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+export { ALPN, CIPHER_SUITES } from './tls-profile.js';
 const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
-
-/** The options both ends share. */
-function profile(cert: NodeCertificate): tls.SecureContextOptions & tls.CommonConnectionOptions {
-  return {
-    minVersion: 'TLSv1.3',
-    maxVersion: 'TLSv1.3',
-    ciphers: CIPHER_SUITES,
-    sigalgs: 'ed25519',
-    cert: cert.certPem,
-    key: cert.keyPem,
-    ALPNProtocols: [ALPN],
-    rejectUnauthorized: false, // no chain to check: the peer's key is checked instead
-    // no session tickets: every connection does a full handshake, so every peer proves its key
-    secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
-  };
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 function remoteOf(socket: tls.TLSSocket): Address {
   let host = socket.remoteAddress ?? '0.0.0.0';
@@ -57,16 +34,6 @@ class TlsConnection implements Connection {
   }
 }
 
-/** The peer's proved node id, or the error that refuses it. */
-function authenticate(socket: tls.TLSSocket, expected?: Uint8Array): Uint8Array | BytefallError {
-  if (socket.alpnProtocol !== ALPN) return new BytefallError('NET_TLS_FAILED', `peer did not negotiate ALPN "${ALPN}"`);
-  const nodeId = nodeIdOfCertificate(socket.getPeerX509Certificate());
-  if (!nodeId) return new BytefallError('NET_NOT_AUTHENTICATED', 'peer presented no ed25519 certificate');
-  if (expected && !equal(nodeId, expected)) {
-    return new BytefallError('NET_WRONG_NODE', `peer is node ${toHex(nodeId)}, not the expected ${toHex(expected)}`);
-  }
-  return nodeId;
-}
 
 function connectError(err: NodeJS.ErrnoException, where: string): BytefallError {
   const tlsFailure = /SSL|TLS|ALPN|alert/i.test(`${err.code ?? ''} ${err.message}`);

@@ -1,0 +1,39 @@
+// The TLS 1.3 profile every ByteFall transport runs (docs/PROTOCOL.md, "TCP + TLS
+// 1.3"): both ends present the self-signed certificate of their node key, and the
+// key in the peer's certificate, proved by TLS's CertificateVerify, is its node id.
+import { constants as cryptoConstants } from 'node:crypto';
+import type tls from 'node:tls';
+import { BytefallError } from '../errors.js';
+import { toHex } from '../util/hex.js';
+import { nodeIdOfCertificate, type NodeCertificate } from './node-cert.js';
+
+export const ALPN = 'bytefall';
+/** TLS 1.3 suites in order of preference: AES-128-GCM is the fastest with AES-NI. */
+export const CIPHER_SUITES = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+
+/** The options both ends share. */
+export function profile(cert: NodeCertificate): tls.SecureContextOptions & tls.CommonConnectionOptions {
+  return {
+    minVersion: 'TLSv1.3',
+    maxVersion: 'TLSv1.3',
+    ciphers: CIPHER_SUITES,
+    sigalgs: 'ed25519',
+    cert: cert.certPem,
+    key: cert.keyPem,
+    ALPNProtocols: [ALPN],
+    rejectUnauthorized: false, // no chain to check: the peer's key is checked instead
+    // no session tickets: every connection does a full handshake, so every peer proves its key
+    secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+  };
+}
+
+/** The peer's proved node id, or the error that refuses it. */
+export function authenticate(socket: tls.TLSSocket, expected?: Uint8Array): Uint8Array | BytefallError {
+  if (socket.alpnProtocol !== ALPN) return new BytefallError('NET_TLS_FAILED', `peer did not negotiate ALPN "${ALPN}"`);
+  const nodeId = nodeIdOfCertificate(socket.getPeerX509Certificate());
+  if (!nodeId) return new BytefallError('NET_NOT_AUTHENTICATED', 'peer presented no ed25519 certificate');
+  if (expected && Buffer.compare(nodeId, expected) !== 0) {
+    return new BytefallError('NET_WRONG_NODE', `peer is node ${toHex(nodeId)}, not the expected ${toHex(expected)}`);
+  }
+  return nodeId;
+}
