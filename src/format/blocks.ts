@@ -38,10 +38,27 @@ function check(c: Codec, status: number, where: Where, base: number): void {
   throw statusError(status, where, ctx);
 }
 
-/** Puts a JS number in a slot; only safe integers survive the trip through an i64. */
+const TWO_32 = 2 ** 32;
+
+/**
+ * Puts a JS number in a slot; only safe integers survive the trip through an i64.
+ * Written as its two 32-bit halves (two's complement), so no BigInt is made.
+ */
 function put(c: Codec, slot: number, value: number, code: ErrorCode, what: string, where: Where): void {
   if (!Number.isSafeInteger(value)) throw new BytefallError(code, `${whereText(where)}: ${what} ${value} is not a safe integer`);
-  c.i64[slot] = BigInt(value);
+  const hi = Math.floor(value / TWO_32);
+  c.u32[2 * slot] = value - hi * TWO_32;
+  c.u32[2 * slot + 1] = hi; // a negative high half wraps to its two's complement
+}
+
+/** Slot `slot` as an unsigned 64-bit integer, rounded to a number as Number(bigint) would. */
+function getU(c: Codec, slot: number): number {
+  return c.u32[2 * slot + 1] * TWO_32 + c.u32[2 * slot];
+}
+
+/** Slot `slot` as a signed 64-bit integer, rounded to a number as Number(bigint) would. */
+function getI(c: Codec, slot: number): number {
+  return (c.u32[2 * slot + 1] | 0) * TWO_32 + c.u32[2 * slot];
 }
 
 // Header block 0 ------------------------------------------------------------
@@ -113,6 +130,24 @@ export function readName(src: Uint8Array, at: number, entry: boolean, where: Whe
   return { name: text.decode(bytes), bytes };
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Writes a name field like writeName, without making a copy of its bytes: the name is
+ * encoded straight into the codec's I/O area. A name that does not fit there or holds
+ * a surrogate (maybe a lone one) takes writeName's path, with its checks and messages.
+ */
+export function writeNameField(dst: Uint8Array, at: number, name: string, entry: boolean, where: Where): void {
+  const c = codecWasm();
+  const { read, written } = utf8.encodeInto(name, c.io);
+  if (read < name.length || SURROGATE.test(name)) {
+    writeName(dst, at, name, entry, where);
+    return;
+  }
+  check(c, c.fn.encodeName(0, written, entry ? 1 : 0), where, at);
+  copyOut(c, dst, at, NAME_FIELD_LEN);
+}
+
 /** Writes a name field; returns the name's UTF-8 bytes. */
 export function writeName(dst: Uint8Array, at: number, name: string, entry: boolean, where: Where): Uint8Array {
   const bytes = utf8.encode(name);
@@ -135,36 +170,32 @@ export function writeName(dst: Uint8Array, at: number, name: string, entry: bool
 export function readInfo(src: Uint8Array, at: number, where: Where, minor = 0): EntryInfo {
   const c = copyIn(src, at, BLOCK_LEN);
   check(c, c.fn.decodeInfo(0, minor), where, at);
-  const u = (i: number) => Number(c.u64[i]);
   const info: EntryInfo = {
-    isDir: (u(6) & FLAG_DIRECTORY) !== 0,
-    size: u(0),
-    created: Number(c.i64[1]),
-    changed: Number(c.i64[2]),
-    pieceSize: u(3),
-    fileVersion: u(4),
-    permissions: u(5),
-    chunking: u(7),
+    isDir: (getU(c, 6) & FLAG_DIRECTORY) !== 0,
+    size: getU(c, 0),
+    created: getI(c, 1),
+    changed: getI(c, 2),
+    pieceSize: getU(c, 3),
+    fileVersion: getU(c, 4),
+    permissions: getU(c, 5),
+    chunking: getU(c, 7),
   };
-  if (info.chunking !== 0) info.pieceCount = u(8);
+  if (info.chunking !== 0) info.pieceCount = getU(c, 8);
   return info;
 }
 
 /** Writes an info block valid in a file of format minor `minor` (0: the 1.0 rules). */
 export function writeInfo(dst: Uint8Array, at: number, info: EntryInfo, where: Where, minor = 0): void {
   const c = codecWasm();
-  const values: [number, string][] = [
-    [info.size, 'size'],
-    [info.created, 'creation time'],
-    [info.changed, 'change time'],
-    [info.pieceSize, 'piece size'],
-    [info.fileVersion, 'file version'],
-    [info.permissions, 'permissions'],
-    [info.isDir ? FLAG_DIRECTORY : 0, 'flags'],
-    [info.chunking, 'chunking'],
-    [info.pieceCount ?? 0, 'piece count'],
-  ];
-  values.forEach(([v, what], i) => put(c, i, v, 'BAD_ENTRY', what, where));
+  put(c, 0, info.size, 'BAD_ENTRY', 'size', where);
+  put(c, 1, info.created, 'BAD_ENTRY', 'creation time', where);
+  put(c, 2, info.changed, 'BAD_ENTRY', 'change time', where);
+  put(c, 3, info.pieceSize, 'BAD_ENTRY', 'piece size', where);
+  put(c, 4, info.fileVersion, 'BAD_ENTRY', 'file version', where);
+  put(c, 5, info.permissions, 'BAD_ENTRY', 'permissions', where);
+  put(c, 6, info.isDir ? FLAG_DIRECTORY : 0, 'BAD_ENTRY', 'flags', where);
+  put(c, 7, info.chunking, 'BAD_ENTRY', 'chunking', where);
+  put(c, 8, info.pieceCount ?? 0, 'BAD_ENTRY', 'piece count', where);
   check(c, c.fn.encodeInfo(0, minor), where, at);
   copyOut(c, dst, at, BLOCK_LEN);
 }

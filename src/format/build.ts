@@ -39,6 +39,16 @@ export function buildWaterfall(input: BuildInput): Built {
   const nameField = new Uint8Array(NAME_FIELD_LEN);
   writeName(nameField, 0, input.name, false, 'Waterfall name');
 
+  const bytes = encodeSigned(input, nameField);
+  return { bytes, waterfall: decodeWaterfall(bytes, { allowPrivateKey: input.embedPrivateKey }) };
+}
+
+/**
+ * The signed bytes. A function of its own so that the draft (an object per entry)
+ * is garbage before decodeWaterfall reads the bytes back: peak memory stays lower.
+ */
+function encodeSigned(input: BuildInput, nameField: Uint8Array): Uint8Array {
+  const { seed, salt } = input;
   const entries = buildEntries(input.entries);
   const minor = entries.some((e) => e.chunking !== CHUNKING_FIXED) ? FORMAT_MINOR : FORMAT_MINOR_FIXED;
   const draft: Waterfall = {
@@ -54,13 +64,13 @@ export function buildWaterfall(input: BuildInput): Built {
     filesSignature: new Uint8Array(HASH64_LEN),
     entries,
     peers: input.peers ?? [],
-    swarmId: new Uint8Array(0), // derived by decodeWaterfall below
+    swarmId: new Uint8Array(0), // derived by decodeWaterfall
     waterfallId: new Uint8Array(0),
   };
   const bytes = encodeWaterfall(draft);
   signWaterfall(bytes, draft.entries.length, seed);
   if (input.embedPrivateKey) bytes.set(seed, KEY_BLOCK_AT);
-  return { bytes, waterfall: decodeWaterfall(bytes, { allowPrivateKey: input.embedPrivateKey }) };
+  return bytes;
 }
 
 /** Entries in canonical order with their parent and entry hashes. */
@@ -74,20 +84,25 @@ function buildEntries(inputs: readonly EntryInput[]): Entry[] {
   });
   keyed.sort((a, b) => comparePaths(a.bytes, b.bytes));
 
-  const dirHashes = new Map<string, Uint8Array>(); // JSON of a directory's path -> its entry hash
+  // The directories on the way to the current entry, by depth: in canonical order a
+  // directory comes right before everything under it, so an entry's parent, if it was
+  // given, is the last directory seen one level up.
+  const dirs: { path: readonly string[]; hash: Uint8Array }[] = [];
+  const rootParent = new Uint8Array(HASH64_LEN);
   const entries: Entry[] = [];
   keyed.forEach(({ input, bytes }, i) => {
-    const path = [...input.path];
-    const where = `entry ${path.join('/')}`;
+    const path = input.path;
+    const where = () => `entry ${path.join('/')}`;
     if (i > 0 && comparePaths(keyed[i - 1].bytes, bytes) === 0) {
-      throw new BytefallError('DUPLICATE_NAME', `${where}: given twice`);
+      throw new BytefallError('DUPLICATE_NAME', `${where()}: given twice`);
     }
-    const parentHash = path.length === 1 ? new Uint8Array(HASH64_LEN) : dirHashes.get(JSON.stringify(path.slice(0, -1)));
-    if (parentHash === undefined) {
-      throw new BytefallError('MISSING_PARENT', `${where}: its directory ${path.slice(0, -1).join('/')} is not among the entries (pass every directory explicitly)`);
+    const depth = path.length - 1;
+    const parent = depth === 0 ? undefined : dirs[depth - 1];
+    if (depth > 0 && (parent === undefined || !isParent(parent.path, path))) {
+      throw new BytefallError('MISSING_PARENT', `${where()}: its directory ${path.slice(0, -1).join('/')} is not among the entries (pass every directory explicitly)`);
     }
     const entry: Entry = {
-      name: path[path.length - 1],
+      name: path[depth],
       path,
       isDir: input.isDir,
       size: input.size,
@@ -97,15 +112,28 @@ function buildEntries(inputs: readonly EntryInput[]): Entry[] {
       fileVersion: input.fileVersion,
       permissions: input.permissions,
       chunking: input.isDir ? CHUNKING_FIXED : input.chunking ?? CHUNKING_FIXED,
-      hash: new Uint8Array(0),
-      parentHash,
+      hash: EMPTY_HASH,
+      parentHash: parent === undefined ? rootParent : parent.hash,
     };
     if (entry.chunking !== CHUNKING_FIXED) entry.pieceCount = input.pieceCount ?? 0;
-    entry.hash = entryHashFor(entry, input.isDir ? new Uint8Array(ROOT_LEN) : input.root);
-    if (input.isDir) dirHashes.set(JSON.stringify(path), entry.hash);
+    entry.hash = entryHashFor(entry, input.isDir ? ZERO_ROOT : input.root);
+    if (input.isDir) {
+      dirs.length = depth;
+      dirs.push({ path, hash: entry.hash });
+    }
     entries.push(entry);
   });
   return entries;
+}
+
+const EMPTY_HASH = new Uint8Array(0);
+const ZERO_ROOT = new Uint8Array(ROOT_LEN);
+
+/** Whether `dir` is `path` without its last name. */
+function isParent(dir: readonly string[], path: readonly string[]): boolean {
+  if (dir.length !== path.length - 1) return false;
+  for (let i = 0; i < dir.length; i++) if (dir[i] !== path[i]) return false;
+  return true;
 }
 
 function badArgument(message: string): BytefallError {

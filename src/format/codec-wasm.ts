@@ -35,6 +35,8 @@ export interface Codec {
   /** The fields slots, read as unsigned and as signed 64-bit integers. */
   u64: BigUint64Array;
   i64: BigInt64Array;
+  /** The same slots as 32-bit halves (low half first): numbers in and out without a BigInt. */
+  u32: Uint32Array;
 }
 
 let codec: Codec | undefined;
@@ -47,6 +49,7 @@ function load(): Codec {
     io: new Uint8Array(buffer, fn.io(), fn.ioLen()),
     u64: new BigUint64Array(buffer, fn.fields(), fn.slotCount()),
     i64: new BigInt64Array(buffer, fn.fields(), fn.slotCount()),
+    u32: new Uint32Array(buffer, fn.fields(), 2 * fn.slotCount()),
   };
 }
 

@@ -1,7 +1,7 @@
 // Every H64/H32 of docs/FORMAT.md in one place: BLAKE3 derive-key mode with a
 // context string that starts "ByteFall 2026-11-23 ", so no two uses collide.
 // (The merkle node key lives with the merkle tree in src/hash/merkle.ts.)
-import { Blake3Hasher, blake3DeriveKey } from '../hash/blake3.js';
+import { blake3ContextKey, blake3DeriveKeyWith } from '../hash/blake3.js';
 
 const PREFIX = 'ByteFall 2026-11-23 ';
 
@@ -14,16 +14,14 @@ export const CONTEXTS = {
   waterfallId: `${PREFIX}waterfall id`,
 } as const;
 
-/** Inputs up to this size are joined and hashed in one call; a streaming hasher costs a 2 KiB state. */
-const ONE_SHOT_MAX = 4096;
+/** Context keys (BLAKE3 derive-key mode), computed once per context and thread. */
+const contextKeys = new Map<string, Uint8Array>();
 
 /** BLAKE3 derive-key over the concatenation of `parts`. */
 function derive(context: string, outLen: 32 | 64, ...parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  if (total <= ONE_SHOT_MAX) return blake3DeriveKey(context, Buffer.concat(parts, total), outLen);
-  const h = Blake3Hasher.deriveKey(context);
-  for (const part of parts) h.update(part);
-  return h.digest(outLen);
+  let key = contextKeys.get(context);
+  if (key === undefined) contextKeys.set(context, (key = blake3ContextKey(context)));
+  return blake3DeriveKeyWith(key, parts, outLen);
 }
 
 /** H64(name salt, name field(256) ‖ salt(64)). */

@@ -19,11 +19,11 @@ export function encodeWaterfall(w: Waterfall): Uint8Array {
   put(out, L.HEADER_SIGNATURE_AT, w.headerSignature, L.HASH64_LEN, 'header signature');
   w.entries.forEach((e, i) => {
     const at = L.entryAt(i);
-    const where = `entry ${i} (${e.path.join('/')})`;
-    blocks.writeName(out, at + L.ENTRY_NAME, e.name, true, where);
+    const where = () => `entry ${i} (${e.path.join('/')})`; // built only for a message
+    blocks.writeNameField(out, at + L.ENTRY_NAME, e.name, true, where);
     blocks.writeInfo(out, at + L.ENTRY_INFO, e, where, w.version[1]);
-    put(out, at + L.ENTRY_HASH, e.hash, L.HASH64_LEN, `${where} hash`);
-    put(out, at + L.ENTRY_PARENT, e.parentHash, L.HASH64_LEN, `${where} parent hash`);
+    put(out, at + L.ENTRY_HASH, e.hash, L.HASH64_LEN, where, ' hash');
+    put(out, at + L.ENTRY_PARENT, e.parentHash, L.HASH64_LEN, where, ' parent hash');
   });
   put(out, L.footerAt(n), w.filesSignature, L.HASH64_LEN, 'files signature');
   writePeers(out, n, w.peers);
@@ -36,9 +36,10 @@ export function writePeers(out: Uint8Array, fileCount: number, peers: readonly P
   peers.forEach((p, i) => blocks.writePeer(out, L.peerAt(fileCount, i), p, `peer record ${i}`));
 }
 
-function put(out: Uint8Array, at: number, value: Uint8Array, len: number, what: string): void {
+/** `what` names the field, or `what()` + `suffix` does (built only for a message). */
+function put(out: Uint8Array, at: number, value: Uint8Array, len: number, what: string | (() => string), suffix = ''): void {
   if (!(value instanceof Uint8Array) || value.length !== len) {
-    throw new BytefallError('BAD_ARGUMENT', `${what} must be ${len} bytes`);
+    throw new BytefallError('BAD_ARGUMENT', `${typeof what === 'string' ? what : what()}${suffix} must be ${len} bytes`);
   }
   out.set(value, at);
 }

@@ -2,7 +2,7 @@
 // content root (the merkle root of a file's pieces, zeros for a directory).
 // entryHashFor encodes the entry through the codec so the bytes are canonical.
 import { BytefallError } from '../errors.js';
-import { writeName, writeInfo, type EntryInfo } from './blocks.js';
+import { writeNameField, writeInfo, type EntryInfo } from './blocks.js';
 import { entryHash } from './digests.js';
 import { NAME_FIELD_LEN, FORMAT_MINOR } from './model.js';
 import { BLOCK_LEN, ROOT_LEN, HASH64_LEN } from './layout.js';
@@ -19,12 +19,16 @@ export interface HashableEntry extends EntryInfo {
  * encoded under the newest rules; whether the file's version allows it is decode's check.
  */
 export function entryHashFor(entry: HashableEntry, root: Uint8Array): Uint8Array {
-  const where = `entry ${entry.path.join('/')}`;
+  const where = () => `entry ${entry.path.join('/')}`;
   if (!(root instanceof Uint8Array) || root.length !== ROOT_LEN || entry.parentHash.length !== HASH64_LEN) {
-    throw new BytefallError('BAD_ARGUMENT', `${where}: a root is ${ROOT_LEN} bytes and a parent hash ${HASH64_LEN}`);
+    throw new BytefallError('BAD_ARGUMENT', `${where()}: a root is ${ROOT_LEN} bytes and a parent hash ${HASH64_LEN}`);
   }
-  const fields = new Uint8Array(NAME_FIELD_LEN + BLOCK_LEN);
-  writeName(fields, 0, entry.name, true, where);
+  // Both fields are written over whole, so one scratch buffer serves every call.
+  writeNameField(fields, 0, entry.name, true, where);
   writeInfo(fields, NAME_FIELD_LEN, entry, where, FORMAT_MINOR);
-  return entryHash(fields.subarray(0, NAME_FIELD_LEN), fields.subarray(NAME_FIELD_LEN), entry.parentHash, root);
+  return entryHash(nameField, infoField, entry.parentHash, root);
 }
+
+const fields = new Uint8Array(NAME_FIELD_LEN + BLOCK_LEN);
+const nameField = fields.subarray(0, NAME_FIELD_LEN);
+const infoField = fields.subarray(NAME_FIELD_LEN);

@@ -88,15 +88,15 @@ export function decodeLayers(bytes: Uint8Array, w: Waterfall): Uint8Array[] {
 
 /** A file's layer must have one hash (or record) per piece and its merkle root must reproduce the entry hash. */
 function checkLayer(e: Entry, layer: Uint8Array): void {
-  const where = `piece layer of ${e.path.join('/')}`;
+  const where = () => `piece layer of ${e.path.join('/')}`; // built only for a message
   const pieces = pieceCountOf(e);
   const unit = layerRecordLen(e);
   const what = e.chunking === CHUNKING_CDC ? 'piece records' : 'piece hashes';
-  if (layer.length !== unit * pieces) fail(`${where}: ${layer.length / unit} ${what} for ${pieces} pieces`);
-  if (e.chunking === CHUNKING_CDC) checkLengths(e, layer, where);
+  if (layer.length !== unit * pieces) fail(`${where()}: ${layer.length / unit} ${what} for ${pieces} pieces`);
+  if (e.chunking === CHUNKING_CDC) checkLengths(e, layer, where());
   const root = e.chunking === CHUNKING_CDC ? cdcRoot(layer) : merkleRoot(layer);
   if (!equalBytes(entryHashFor(e, root), e.hash)) {
-    fail(`${where}: its merkle root does not match the entry hash`);
+    fail(`${where()}: its merkle root does not match the entry hash`);
   }
 }
 

@@ -43,6 +43,49 @@ export function blake3DeriveKey(context: string, material: Uint8Array, outLen = 
   return w.squeeze(outLen, 0);
 }
 
+/**
+ * The context key of BLAKE3 derive_key: the hash of `context` in derive-key-context mode.
+ * derive_key(context, m) is the hash of m in derive-key-material mode under this key,
+ * so a caller deriving many keys for one context computes it once (blake3DeriveKeyWith).
+ */
+export function blake3ContextKey(context: string): Uint8Array {
+  const w = hashWasm();
+  initDeriveKey(w, context);
+  return w.key.slice();
+}
+
+/**
+ * BLAKE3 derive_key of the concatenation of `parts` under a context key from
+ * blake3ContextKey: the same bytes as blake3DeriveKey(context, concatenation), without
+ * hashing the context again or joining the parts (made for many small inputs).
+ */
+export function blake3DeriveKeyWith(contextKey: Uint8Array, parts: readonly Uint8Array[], outLen = DEFAULT_OUT_LEN): Uint8Array {
+  checkKey(contextKey);
+  checkOutput(outLen, 0);
+  const w = hashWasm();
+  w.useState(null);
+  w.key.set(contextKey);
+  w.x.init(MODE_DERIVE_KEY_MATERIAL);
+  const input = w.input;
+  const cap = w.inputCapacity;
+  let n = 0;
+  for (const part of parts) {
+    checkBytes('material', part);
+    for (let off = 0; off < part.length; ) {
+      if (n === cap) {
+        w.x.update(n);
+        n = 0;
+      }
+      const k = Math.min(cap - n, part.length - off);
+      input.set(k === part.length ? part : part.subarray(off, off + k), n);
+      n += k;
+      off += k;
+    }
+  }
+  if (n > 0) w.x.update(n);
+  return w.squeeze(outLen, 0);
+}
+
 /** Takes the state for a one-shot call and starts derive_key material hashing. */
 function initDeriveKey(w: HashModule, context: string): void {
   if (typeof context !== 'string') throw new BytefallError('BAD_ARGUMENT', 'derive-key context must be a string');

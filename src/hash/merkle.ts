@@ -20,6 +20,7 @@ const MAX_LEAVES = 0xffff_ffff;
 export function merkleRoot(leaves: Uint8Array): Uint8Array {
   const n = leafCount(leaves);
   if (n === 0) return EMPTY_ROOT.slice();
+  if (n === 1) return leaves.slice(0, HASH_LEN); // the root of one leaf is the leaf
   const w = hashWasm();
   w.leaves(n).set(leaves);
   w.x.merkleRoot(n);

@@ -43,6 +43,16 @@ test('a missing parent directory is refused, never added', () => {
   throwsCode(() => buildWaterfall(base([dir('a'), file('a', 'b', 'c')])), 'MISSING_PARENT', /directory a\/b/);
   throwsCode(() => buildWaterfall(base([file('a'), file('a', 'b')])), 'MISSING_PARENT'); // a file is no directory
   assert.equal(buildWaterfall(base([dir('a'), dir('a', 'b'), file('a', 'b', 'c')])).waterfall.entries.length, 3);
+  // A directory seen earlier at the same depth (a sibling, a cousin) is not the parent.
+  throwsCode(() => buildWaterfall(base([dir('a'), dir('a', 'b'), file('a', 'c', 'x')])), 'MISSING_PARENT', /directory a\/c/);
+  throwsCode(() => buildWaterfall(base([dir('a'), dir('a', 'b'), dir('c'), file('c', 'b', 'x')])), 'MISSING_PARENT', /directory c\/b/);
+  throwsCode(() => buildWaterfall(base([dir('a'), file('b'), file('b', 'x')])), 'MISSING_PARENT', /directory b/);
+  const deep = buildWaterfall(base([dir('a'), dir('a', 'b'), dir('a', 'b', 'c'), file('a', 'b', 'c', 'x'), file('a', 'y'), dir('d'), file('d', 'z')]));
+  const byPath = new Map(deep.waterfall.entries.map((e) => [e.path.join('/'), e]));
+  for (const e of deep.waterfall.entries) {
+    const parent = e.path.length === 1 ? new Uint8Array(64) : byPath.get(e.path.slice(0, -1).join('/'))!.hash;
+    assert.deepEqual(e.parentHash, parent, e.path.join('/'));
+  }
 });
 
 test('build refuses duplicates, bad names, bad entries and bad arguments', () => {

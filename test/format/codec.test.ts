@@ -165,6 +165,42 @@ test('info block: exact bytes both ways', () => {
   }
 });
 
+test('writeNameField writes the bytes writeName writes, and refuses the same names', () => {
+  const names = ['docs', 'é🎉', 'a'.repeat(255), 'é'.repeat(127) + 'a', '日本語のファイル名.txt'];
+  for (const entry of [true, false]) {
+    for (const name of names) {
+      const a = new Uint8Array(300).fill(7);
+      const b = new Uint8Array(300).fill(7);
+      blocks.writeName(a, 20, name, entry, 'x');
+      blocks.writeNameField(b, 20, name, entry, 'x');
+      assert.deepEqual(b, a, name);
+    }
+  }
+  const field = (name: string) => () => blocks.writeNameField(new Uint8Array(256), 0, name, true, 'x');
+  throwsCode(field('a'.repeat(256)), 'BAD_NAME', /256 bytes of UTF-8; at most 255/);
+  throwsCode(field('é'.repeat(128)), 'BAD_NAME', /at most 255/);
+  throwsCode(field('a'.repeat(300)), 'BAD_NAME', /at most 255/);
+  throwsCode(field(''), 'BAD_NAME', /empty/);
+  throwsCode(field('..'), 'BAD_NAME');
+  throwsCode(field('a\0b'), 'BAD_NAME', /padding/);
+  throwsCode(field('a\ud800'), 'BAD_NAME', /lone surrogate/);
+  throwsCode(field('\udc00b'), 'BAD_NAME', /lone surrogate/);
+});
+
+test('info block: 64-bit fields at the edges of the safe range, both ways', () => {
+  const MAX = Number.MAX_SAFE_INTEGER;
+  for (const [created, changed] of [[-MAX, MAX], [-1, 2 ** 32], [-(2 ** 32), 2 ** 32 - 1], [-(2 ** 32) - 1, 2 ** 53 - 2]]) {
+    const info = { ...FILE_INFO, created, changed };
+    const out = new Uint8Array(64);
+    blocks.writeInfo(out, 0, info, 'x');
+    const view = new DataView(out.buffer);
+    assert.equal(view.getBigInt64(8, true), BigInt(created));
+    assert.equal(view.getBigInt64(16, true), BigInt(changed));
+    assert.deepEqual(blocks.readInfo(out, 0, 'x'), info);
+  }
+  throwsCode(() => blocks.writeInfo(new Uint8Array(64), 0, { ...FILE_INFO, changed: 2 ** 53 }, 'x'), 'BAD_ENTRY', /not a safe integer/);
+});
+
 test('info block: every rule', () => {
   const file = hex(FILE_INFO_HEX);
   const dir = hex(DIR_INFO_HEX);

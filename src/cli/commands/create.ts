@@ -6,12 +6,12 @@ import { basename, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { BytefallError } from '../../errors.js';
 import { readKeyFile } from '../../keys/keyfile.js';
-import { scan } from '../../create/scan.js';
-import { hashTree } from '../../create/hash-tree.js';
+import { scan, type ScanWarning } from '../../create/scan.js';
+import { hashTree, type HashTreeResult } from '../../create/hash-tree.js';
 import { checkPieceSize } from '../../create/piece-size.js';
-import { parseChunking } from '../../create/chunking.js';
-import { withHashPool } from '../../hash/pool.js';
-import { buildWaterfall } from '../../format/build.js';
+import { parseChunking, type ChunkingMode } from '../../create/chunking.js';
+import { HashPool } from '../../hash/pool.js';
+import { buildWaterfall, type Built } from '../../format/build.js';
 import { encodeLayers } from '../../format/layers.js';
 import { toHex } from '../../util/hex.js';
 import { atomicWriteFile } from '../../util/atomic-write.js';
@@ -66,27 +66,23 @@ export function registerCreate(program: Command): void {
       }
       const name = opts.name ?? basename(resolve(dir));
 
-      const scanned = await scan(dir);
-      for (const w of scanned.warnings) out.warn(w.message);
-      const progress = new Progress(out, 'hashing');
-      const hashed = await withHashPool({ threads }, (pool) =>
-        hashTree(dir, scanned.entries, { pool, pieceSize, chunking, onProgress: (p) => progress.update(p) }),
-      ).finally(() => progress.stop());
-
-      const built = buildWaterfall({
-        name,
-        salt,
-        sequence,
-        publishTime: Date.now(),
-        seed: key.seed,
-        entries: hashed.entries,
-        embedPrivateKey: !!opts.embedPrivateKey,
-      });
+      // The workers start (load their modules, compile the WASM) while this thread scans;
+      // they are gone, their memory given back, before the Waterfall is built.
+      const pool = new HashPool({ threads });
+      let done: { warnings: ScanWarning[]; hashed: HashTreeResult };
+      try {
+        done = await scanAndHash(dir, pool, out, pieceSize, chunking);
+      } finally {
+        await pool.destroy();
+      }
+      const { warnings, hashed } = done;
+      const { built, layers } = buildAndLayers(name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed);
       atomicWriteFile(opts.output, built.bytes, { overwrite: !!opts.force });
-      atomicWriteFile(layersPath, encodeLayers(built.waterfall, hashed.perFileLeaves), { overwrite: !!opts.force });
+      atomicWriteFile(layersPath, layers, { overwrite: !!opts.force });
 
-      const files = hashed.entries.filter((e) => !e.isDir);
+      const files = built.waterfall.entries.filter((e) => !e.isDir);
       const bytes = files.reduce((s, e) => s + e.size, 0);
+      const directories = built.waterfall.entries.length - files.length;
       const secs = (Date.now() - started) / 1000;
       out.event({
         event: 'created',
@@ -95,14 +91,46 @@ export function registerCreate(program: Command): void {
         swarmId: toHex(built.waterfall.swarmId),
         waterfallId: toHex(built.waterfall.waterfallId),
         files: files.length,
-        directories: hashed.entries.length - files.length,
+        directories,
         bytes,
-        skipped: scanned.warnings.map((w) => w.path.join('/')),
+        skipped: warnings.map((w) => w.path.join('/')),
         seconds: secs,
       });
       out.line(`wrote ${opts.output} (${formatBytes(built.bytes.length)}) and ${layersPath}`);
-      out.line(`  ${files.length} files, ${hashed.entries.length - files.length} directories, ${formatBytes(bytes)} hashed in ${secs.toFixed(2)} s (${formatBytes(bytes / Math.max(secs, 1e-3))}/s)`);
+      out.line(`  ${files.length} files, ${directories} directories, ${formatBytes(bytes)} hashed in ${secs.toFixed(2)} s (${formatBytes(bytes / Math.max(secs, 1e-3))}/s)`);
       out.line(`  swarm id: ${toHex(built.waterfall.swarmId)}`);
       if (opts.embedPrivateKey) out.warn(`${opts.output} EMBEDS THE PRIVATE KEY: keep it to yourself; publish a copy made without --embed-private-key`);
     });
+}
+
+/** Scans `dir` and hashes its files; the scan's own list is garbage once this returns. */
+async function scanAndHash(
+  dir: string,
+  pool: HashPool,
+  out: Output,
+  pieceSize: number | undefined,
+  chunking: ChunkingMode,
+): Promise<{ warnings: ScanWarning[]; hashed: HashTreeResult }> {
+  const scanned = await scan(dir);
+  for (const w of scanned.warnings) out.warn(w.message);
+  const progress = new Progress(out, 'hashing');
+  try {
+    const hashed = await hashTree(dir, scanned.entries, { pool, pieceSize, chunking, onProgress: (p) => progress.update(p) });
+    return { warnings: scanned.warnings, hashed };
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Signs the Waterfall and encodes its piece layer (the layer checked against the signed entries). */
+function buildAndLayers(
+  name: string,
+  salt: Uint8Array,
+  sequence: number,
+  seed: Uint8Array,
+  embedPrivateKey: boolean,
+  hashed: HashTreeResult,
+): { built: Built; layers: Uint8Array } {
+  const built = buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey });
+  return { built, layers: encodeLayers(built.waterfall, hashed.perFileLeaves) };
 }
