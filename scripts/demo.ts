@@ -1,8 +1,9 @@
 // `npm run demo`: the main job on embedded defaults, as a new user would run it.
 // Generates a sample site, makes a key, creates and inspects a Waterfall,
-// verifies the data, corrupts one byte and shows verify pinning it down.
+// verifies the data, shares it from one seeder to three downloaders on 127.0.0.1
+// and verifies each copy, then corrupts one byte and shows verify pinning it down.
 // Every step runs the real `bytefall` command in its own process.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, openSync, writeSync, readSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -47,6 +48,75 @@ function makeSite(dir: string): void {
   }
 }
 
+/** A long-running `bytefall ... --json` process whose events are summed up in one line each. */
+function start(name: string, args: string[]): { child: ChildProcess; exited: Promise<number | null>; address: Promise<string> } {
+  const shown = args.map((a) => a.replace(work, '$DEMO'));
+  process.stdout.write(`$ bytefall ${shown.join(' ')} &   # ${name}\n`);
+  const child = spawn(process.execPath, [cli, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let resolveAddress: (a: string) => void = () => {};
+  const address = new Promise<string>((r) => (resolveAddress = r));
+  let buf = '';
+  let lastShown = 0;
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buf += chunk;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const e = JSON.parse(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+      if (e.event === 'listening') resolveAddress(e.address);
+      const line = describeEvent(e);
+      if (!line) continue;
+      if (e.event === 'stats') {
+        if (Date.now() - lastShown < 900) continue;
+        lastShown = Date.now();
+      }
+      process.stdout.write(`  [${name}] ${line}\n`);
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (t: string) => process.stderr.write(`  [${name}] ${t.replaceAll(work, '$DEMO')}`));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exited, address };
+}
+
+function mib(n: number): string {
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+function describeEvent(e: Record<string, unknown>): string | undefined {
+  switch (e.event) {
+    case 'listening':
+      return `listening on ${e.address}`;
+    case 'stats':
+      return e.complete
+        ? `seeding, ${e.peers} peers, uploaded ${mib(e.uploaded as number)}`
+        : `${((100 * (e.bytesVerified as number)) / (e.bytesTotal as number)).toFixed(0)}% of ${mib(e.bytesTotal as number)}, down ${mib(e.downRate as number)}/s, up ${mib(e.upRate as number)}/s, ${e.peers} peers`;
+    case 'complete':
+      return (e.downloaded as number) > 0
+        ? `complete: ${mib(e.bytesTotal as number)} downloaded and verified in ${(e.seconds as number).toFixed(1)} s`
+        : `holds all ${mib(e.bytesTotal as number)} (checked on disk)`;
+    case 'banned':
+      return `banned ${e.peer}: ${e.reason}`;
+    case 'log':
+      return String(e.message);
+    default:
+      return undefined;
+  }
+}
+
+/** One seeder (upload limited so the progress shows) and three downloaders that also share with each other. */
+async function swarmDemo(): Promise<void> {
+  const seeder = start('seed', ['seed', wf, site, '--listen', '127.0.0.1:0', '--upload-limit', '6M']);
+  const address = await seeder.address;
+  const gets = [1, 2, 3].map((i) => start(`get-${i}`, ['get', wf, join(work, `copy-${i}`), '--peer', address, '--listen', '127.0.0.1:0']));
+  const codes = await Promise.all(gets.map((g) => g.exited));
+  seeder.child.kill('SIGINT');
+  const seedCode = await seeder.exited;
+  if (codes.some((c) => c !== 0) || seedCode !== 0) {
+    process.stderr.write(`demo: a swarm process failed (downloaders ${codes.join(', ')}, seeder ${seedCode})\n`);
+    process.exit(1);
+  }
+  process.stdout.write('all three downloaders completed; the seeder stopped cleanly (Ctrl-C)\n');
+}
+
 process.stdout.write(`ByteFall demo in ${work} (shown as $DEMO)\n`);
 const site = join(work, 'site');
 const key = join(work, 'publisher.key');
@@ -65,7 +135,13 @@ bytefall(['inspect', wf]);
 step('4. verify the data against it');
 bytefall(['verify', wf, site]);
 
-step('5. corrupt one byte in the middle of data/archive.bin, verify again');
+step('5. share it: one seeder and three downloaders, each its own process on 127.0.0.1');
+await swarmDemo();
+
+step('6. verify each downloaded copy');
+for (let i = 1; i <= 3; i++) bytefall(['verify', wf, join(work, `copy-${i}`)]);
+
+step('7. corrupt one byte in the middle of data/archive.bin, verify again');
 const target = join(site, 'data', 'archive.bin');
 const offset = 5 * 1024 * 1024 + 4321;
 const fd = openSync(target, 'r+');

@@ -8,6 +8,8 @@ import { registerInspect } from './commands/inspect.js';
 import { registerVerify } from './commands/verify.js';
 import { registerPublish } from './commands/publish.js';
 import { registerUpdate } from './commands/update.js';
+import { registerSeed } from './commands/seed.js';
+import { registerGet } from './commands/get.js';
 import { registerAnnounceServer } from './commands/announce-server.js';
 
 export const EXIT_OK = 0;
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerPublish(program);
   registerUpdate(program);
+  registerSeed(program);
+  registerGet(program);
   registerAnnounceServer(program);
   return program;
 }

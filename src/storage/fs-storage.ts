@@ -124,14 +124,14 @@ export class FsStorage implements Storage {
     return this.read(file, piece * this.layout.files[file].pieceSize, this.layout.pieceLength(file, piece));
   }
 
-  async read(file: number, offset: number, length: number): Promise<Uint8Array> {
+  async read(file: number, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
     this.checkOpen();
     this.layout.checkRange(file, offset, length);
     if (!this.done[file] && !(await this.partExists(file))) {
       throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
     }
     const path = this.done[file] ? this.finalPath(file) : this.partPath(file);
-    return this.fds.use(file, (h) => readExact(h, offset, length, path));
+    return this.fds.use(file, (h) => readExact(h, offset, length, path, into));
   }
 
   async markVerified(file: number, piece: number): Promise<void> {
@@ -172,6 +172,18 @@ export class FsStorage implements Storage {
     await this.state.recordFinished(file, st.mtimeNs);
     this.done[file] = true;
     await unlink(this.partPath(file)).catch(() => undefined);
+  }
+
+  async invalidate(file: number): Promise<void> {
+    this.checkOpen();
+    this.layout.checkRange(file, 0, 0);
+    if (this.layout.files[file].size === 0) return;
+    await this.settle();
+    await this.fds.forget(file);
+    this.state.forgetFile(file);
+    this.done[file] = false;
+    this.partKnown[file] = false;
+    await this.state.compact();
   }
 
   async flush(): Promise<void> {
@@ -346,8 +358,9 @@ function checkStateClash(root: string, layout: Layout, statePath: string): void 
   }
 }
 
-async function readExact(h: FileHandleLike, offset: number, length: number, path: string): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
+async function readExact(h: FileHandleLike, offset: number, length: number, path: string, into?: Uint8Array): Promise<Uint8Array> {
+  if (into && into.length < length) throw new BytefallError('BAD_ARGUMENT', `a buffer of ${into.length} bytes cannot take ${length}`);
+  const out = into ? into.subarray(0, length) : new Uint8Array(length);
   for (let done = 0; done < length; ) {
     const { bytesRead } = await h.read(out, done, length - done, offset + done).catch((err) => {
       throw wrap(err, path, 'read');

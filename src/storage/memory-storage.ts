@@ -64,12 +64,15 @@ export class MemoryStorage implements Storage {
     return this.read(file, offset, this.layout.pieceLength(file, piece));
   }
 
-  async read(file: number, offset: number, length: number): Promise<Uint8Array> {
+  async read(file: number, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
     this.checkOpen();
     this.layout.checkRange(file, offset, length);
     const buf = this.done[file] ? this.finals.get(file) : this.work.get(file);
     if (!buf) throw this.notFound(file, 'no working copy');
-    return buf.slice(offset, offset + length);
+    if (!into) return buf.slice(offset, offset + length);
+    if (into.length < length) throw new BytefallError('BAD_ARGUMENT', `a buffer of ${into.length} bytes cannot take ${length}`);
+    into.set(buf.subarray(offset, offset + length));
+    return into.subarray(0, length);
   }
 
   async markVerified(file: number, piece: number): Promise<void> {
@@ -92,6 +95,15 @@ export class MemoryStorage implements Storage {
     await this.readFinal(file, 0, 0);
     this.state.setFile(file);
     this.done[file] = true;
+    this.work.delete(file);
+  }
+
+  async invalidate(file: number): Promise<void> {
+    this.checkOpen();
+    this.layout.checkRange(file, 0, 0);
+    if (this.layout.files[file].size === 0) return;
+    this.state.clearFile(file);
+    this.done[file] = false;
     this.work.delete(file);
   }
 

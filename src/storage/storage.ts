@@ -29,8 +29,12 @@ export interface Storage {
   /** Reads a verified piece (NOT_VERIFIED otherwise): what we serve to peers. */
   readPiece(file: number, piece: number): Promise<Uint8Array>;
 
-  /** Reads raw bytes of the file's working copy, verified or not (to re-check it after a lost state). */
-  read(file: number, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads raw bytes of the file's working copy, verified or not (to re-check it after a lost
+   * state, or to serve a block of a piece known to be verified). With `into` (at least `length`
+   * bytes) the bytes land there and a view of it is returned, so a server can reuse buffers.
+   */
+  read(file: number, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
 
   /** The caller re-hashed a piece already in the working copy and it matches: record it as verified. */
   markVerified(file: number, piece: number): Promise<void>;
@@ -43,6 +47,13 @@ export interface Storage {
 
   /** The caller hashed every piece of the file under its final name and all match: it is complete. */
   adoptFinal(file: number): Promise<void>;
+
+  /**
+   * The file changed on disk under us (a seeder noticed it): forget every piece of it, so
+   * nothing of it is served or trusted until it is checked again (readFinal + adoptFinal, or
+   * downloaded). An empty file is left alone.
+   */
+  invalidate(file: number): Promise<void>;
 
   /** Waits for writes in progress, then throws the first error a background step met, if any. */
   flush(): Promise<void>;

@@ -7,6 +7,13 @@ import { MAX_FRAME_LEN } from './constants.js';
 export class FrameParser {
   /** Largest body accepted; may be changed between frames (it is raised after the handshake). */
   maxFrameLen: number;
+  /**
+   * Frames at least this long that span chunks are put together in one reused scratch buffer
+   * instead of a fresh one (Infinity: never). Their bodies are then valid only until the next
+   * frame: the consumer must copy what it keeps during onFrame. Saves an allocation per block.
+   */
+  reuseAbove = Infinity;
+  private scratch: Uint8Array | null = null;
   private header = new Uint8Array(4);
   private headerFill = 0;
   private body: Uint8Array | null = null;
@@ -84,7 +91,12 @@ export class FrameParser {
   }
 
   private startBody(len: number): void {
-    this.body = Buffer.allocUnsafe(len); // fully overwritten before it is handed out
+    if (len >= this.reuseAbove) {
+      if (!this.scratch || this.scratch.length < len) this.scratch = Buffer.allocUnsafe(Math.max(len, 128 * 1024 + 64));
+      this.body = this.scratch.subarray(0, len);
+    } else {
+      this.body = Buffer.allocUnsafe(len); // fully overwritten before it is handed out
+    }
     this.bodyFill = 0;
   }
 }

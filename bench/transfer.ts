@@ -1,0 +1,218 @@
+// Transfers on 127.0.0.1, each node its own process, data in the page cache:
+//  1. 1 GiB, one seeder to one downloader (ByteFall: TLS 1.3 and verification on):
+//     MB/s, CPU seconds per GB of both processes during the transfer, peak RSS.
+//  2. 256 MiB, one seeder and four downloaders that know only the seeder:
+//     time until all complete, and how many times the size the seeder uploaded.
+// The same runs with libtorrent (python3-libtorrent, TCP only; uTP, DHT, LSD,
+// UPnP, NAT-PMP off). Usage: node dist/bench/transfer.js [--mib 1024] [--swarm-mib 256] [--runs 3]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { machineLine, median, printTable } from './common.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'bin', 'bytefall.js');
+const ltPeer = join(root, 'bench', 'libtorrent-peer.py');
+const PY = '/usr/bin/python3';
+const TICK = 100; // clock ticks per second in /proc/<pid>/stat (USER_HZ)
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function makeFile(path: string, size: number): void {
+  if (existsSync(path) && statSync(path).size === size) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'w');
+  const block = randomBytes(16 << 20);
+  for (let off = 0; off < size; off += block.length) writeSync(fd, block, 0, Math.min(block.length, size - off));
+  closeSync(fd);
+}
+
+/** CPU seconds (user + system) a live process has used so far, and its peak RSS in MiB. */
+function usage(pid: number): { cpu: number; rssMiB: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpu = (Number(f[11]) + Number(f[12])) / TICK;
+    const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpu, rssMiB: hwm ? Number(hwm[1]) / 1024 : NaN };
+  } catch {
+    return { cpu: NaN, rssMiB: NaN };
+  }
+}
+
+interface Proc {
+  child: ChildProcess;
+  events: Record<string, unknown>[];
+  waitFor(pred: (e: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
+  last: (name: string) => Record<string, unknown> | undefined;
+  /** Usage sampled just before exit. */
+  final?: { cpu: number; rssMiB: number };
+  exited: Promise<number | null>;
+}
+
+function start(cmd: string, args: string[]): Proc {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: Record<string, unknown>[] = [];
+  const waiters: { pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let e: Record<string, unknown>;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      return;
+    }
+    events.push(e);
+    for (const w of [...waiters]) if (w.pred(e)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(e));
+  });
+  const p: Proc = {
+    child,
+    events,
+    last: (name) => [...events].reverse().find((e) => e.event === name),
+    waitFor: (pred, ms = 600_000) =>
+      new Promise((resolve, reject) => {
+        const hit = events.find(pred);
+        if (hit) return resolve(hit);
+        const t = setTimeout(() => reject(new Error(`${cmd} ${args[0]}: timed out; stderr: ${stderr.slice(-500)}`)), ms);
+        waiters.push({ pred, resolve: (e) => (clearTimeout(t), resolve(e)) });
+        child.once('exit', (code) => reject(new Error(`${cmd} ${args.slice(0, 2).join(' ')} exited ${code}: ${stderr.slice(-500)}`)));
+      }),
+    exited: new Promise((resolve) => child.once('exit', resolve)),
+  };
+  // sample usage while it runs so that the figure survives the exit
+  const timer = setInterval(() => (p.final = usage(child.pid!)), 50);
+  child.once('exit', () => clearInterval(timer));
+  return p;
+}
+
+async function stop(p: Proc): Promise<void> {
+  if (p.child.exitCode === null) p.child.kill('SIGTERM');
+  await p.exited;
+}
+
+interface Tool {
+  name: string;
+  prepare(data: string, work: string): Promise<string>; // returns the metadata file
+  seed(meta: string, data: string, port: number): Proc;
+  get(meta: string, dir: string, port: number, seedPort: number): Proc;
+  ready: (e: Record<string, unknown>) => boolean;
+  done: (e: Record<string, unknown>) => boolean;
+  uploaded(p: Proc): number;
+}
+
+const bytefall: Tool = {
+  name: 'ByteFall (TLS 1.3, verify on)',
+  async prepare(data, work) {
+    const key = join(work, 'bench.key');
+    if (!existsSync(key)) spawnSync(process.execPath, [cli, 'keygen', key]);
+    const meta = join(work, `${Date.now()}.waterfall`);
+    const r = spawnSync(process.execPath, [cli, 'create', dirname(data), '--key', key, '-o', meta, '--piece-size', '1M', '--quiet']);
+    if (r.status !== 0) throw new Error(`create failed: ${r.stderr}`);
+    return meta;
+  },
+  seed: (meta, data, port) => start(process.execPath, [cli, 'seed', meta, dirname(data), '--listen', `127.0.0.1:${port}`, '--json']),
+  get: (meta, dir, port, seedPort) =>
+    start(process.execPath, [cli, 'get', meta, dir, '--listen', `127.0.0.1:${port}`, '--peer', `127.0.0.1:${seedPort}`, '--json']),
+  ready: (e) => e.event === 'complete',
+  done: (e) => e.event === 'complete',
+  uploaded: (p) => Number((p.last('stats') ?? p.last('distributed') ?? {}).uploaded ?? NaN),
+};
+
+const libtorrent: Tool = {
+  name: `libtorrent ${spawnSync(PY, ['-c', 'import libtorrent; print(libtorrent.__version__)'], { encoding: 'utf8' }).stdout?.trim() || '?'} (TCP)`,
+  async prepare(data, work) {
+    const meta = join(work, `${Date.now()}.torrent`);
+    const r = spawnSync(PY, [ltPeer, 'make', data, String(1 << 20), meta]);
+    if (r.status !== 0) throw new Error(`make torrent failed: ${r.stderr}`);
+    return meta;
+  },
+  seed: (meta, data, port) => start(PY, [ltPeer, 'seed', meta, dirname(data), String(port)]),
+  get: (meta, dir, port, seedPort) => start(PY, [ltPeer, 'get', meta, dir, String(port), String(seedPort), '--seed-after']),
+  ready: (e) => e.event === 'complete',
+  done: (e) => e.event === 'complete',
+  uploaded: (p) => Number(p.last('stats')?.uploaded ?? NaN),
+};
+
+let nextPort = 17000 + Math.floor(Math.random() * 2000);
+
+async function oneToOne(tool: Tool, data: string, work: string, size: number) {
+  const meta = await tool.prepare(data, work);
+  const seedPort = nextPort++;
+  const seeder = tool.seed(meta, data, seedPort);
+  await seeder.waitFor(tool.ready);
+  const dir = join(work, `dl-${Date.now()}`);
+  const seedCpu0 = usage(seeder.child.pid!).cpu;
+  const t0 = performance.now();
+  const getter = tool.get(meta, dir, nextPort++, seedPort);
+  await getter.waitFor(tool.done);
+  const secs = (performance.now() - t0) / 1000;
+  const getUse = getter.final ?? usage(getter.child.pid!);
+  const seedUse = usage(seeder.child.pid!);
+  await Promise.all([stop(getter), stop(seeder)]);
+  rmSync(dir, { recursive: true, force: true });
+  return { secs, cpuPerGB: (getUse.cpu + seedUse.cpu - seedCpu0) / (size / 1e9), rssSeed: seedUse.rssMiB, rssGet: getUse.rssMiB };
+}
+
+async function swarm(tool: Tool, data: string, work: string, size: number, n = 4) {
+  const meta = await tool.prepare(data, work);
+  const seedPort = nextPort++;
+  const seeder = tool.seed(meta, data, seedPort);
+  await seeder.waitFor(tool.ready);
+  const t0 = performance.now();
+  const dirs = Array.from({ length: n }, (_, i) => join(work, `sw-${Date.now()}-${i}`));
+  const getters = dirs.map((d) => tool.get(meta, d, nextPort++, seedPort));
+  await Promise.all(getters.map((g) => g.waitFor(tool.done)));
+  const secs = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 1100)); // one more stats line from the seeder
+  await stop(seeder);
+  await Promise.all(getters.map(stop));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  return { secs, uploadedX: tool.uploaded(seeder) / size };
+}
+
+async function main(): Promise<void> {
+  const mib = arg('--mib', 1024);
+  const swarmMib = arg('--swarm-mib', 256);
+  const runs = arg('--runs', 3);
+  const work = join(tmpdir(), 'bytefall-bench', 'transfer');
+  mkdirSync(work, { recursive: true });
+  const big = join(work, 'one', 'big.bin');
+  const small = join(work, 'swarm', 'data.bin');
+  makeFile(big, mib << 20);
+  makeFile(small, swarmMib << 20);
+  const tools = [bytefall, ...(spawnSync(PY, ['-c', 'import libtorrent']).status === 0 ? [libtorrent] : [])];
+  if (tools.length === 1) console.log('(python3-libtorrent not installed: apt-get install python3-libtorrent)');
+  console.log(machineLine());
+
+  const rows1: (string | number)[][] = [];
+  const rate: number[] = [];
+  for (const tool of tools) {
+    const rs = [];
+    for (let i = 0; i < runs; i++) rs.push(await oneToOne(tool, big, work, mib << 20));
+    const mbps = median(rs.map((r) => (mib * 1048576) / r.secs / 1e6));
+    rate.push(mbps);
+    rows1.push([tool.name, mbps.toFixed(0), median(rs.map((r) => r.cpuPerGB)).toFixed(2), median(rs.map((r) => r.rssSeed)).toFixed(0), median(rs.map((r) => r.rssGet)).toFixed(0), `${(mbps / rate[0]).toFixed(2)}x`]);
+  }
+  printTable(`1 seeder -> 1 downloader, ${mib} MiB, 127.0.0.1, median of ${runs}`, ['peer', 'MB/s', 'CPU-s/GB (both)', 'RSS seed MiB', 'RSS get MiB', 'vs ByteFall'], rows1);
+
+  const rows2: (string | number)[][] = [];
+  let ours = NaN;
+  for (const tool of tools) {
+    const rs = [];
+    for (let i = 0; i < runs; i++) rs.push(await swarm(tool, small, work, swarmMib << 20));
+    const secs = median(rs.map((r) => r.secs));
+    if (Number.isNaN(ours)) ours = secs;
+    rows2.push([tool.name, secs.toFixed(2), median(rs.map((r) => r.uploadedX)).toFixed(2), `${(secs / ours).toFixed(2)}x`]);
+  }
+  printTable(`1 seeder + 4 downloaders, ${swarmMib} MiB, median of ${runs}`, ['peer', 'all complete s', 'seeder uploaded (x size)', 'time vs ByteFall'], rows2);
+}
+
+await main();

@@ -1,0 +1,88 @@
+// The state folder a node keeps in each data directory, `<dir>/.bytefall/` (docs/CLI.md):
+// beside the storage's resume state (docs/STORAGE.md) it holds the node key (unless
+// --node-key names another), the Waterfall being shared (served form) and its piece layer,
+// so `get <swarm-id>` can resume without a peer and `seed` knows its hashes without hashing.
+// Files are written atomically; anything that does not decode is ignored, never trusted.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BytefallError } from '../errors.js';
+import { decodeWaterfall } from '../format/decode.js';
+import { equalBytes } from '../format/bytes.js';
+import { decodeLayers } from '../format/layers.js';
+import type { Waterfall } from '../format/model.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
+
+export const STATE_DIR = '.bytefall';
+
+export class StateDir {
+  readonly path: string;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, STATE_DIR);
+  }
+
+  get nodeKeyPath(): string {
+    return join(this.path, 'node.key');
+  }
+
+  get waterfallPath(): string {
+    return join(this.path, 'waterfall');
+  }
+
+  get layersPath(): string {
+    return join(this.path, 'layers');
+  }
+
+  ensure(): void {
+    try {
+      mkdirSync(this.path, { recursive: true });
+    } catch (err) {
+      throw BytefallError.fromSystem(err, this.path, 'mkdir');
+    }
+  }
+
+  /** The Waterfall kept here, if it decodes and (when given) belongs to `swarmId`. */
+  readWaterfall(swarmId?: Uint8Array): { waterfall: Waterfall; bytes: Uint8Array } | undefined {
+    const bytes = readOrUndefined(this.waterfallPath);
+    if (!bytes) return undefined;
+    try {
+      const waterfall = decodeWaterfall(bytes);
+      if (swarmId && !equalBytes(waterfall.swarmId, swarmId)) return undefined;
+      return { waterfall, bytes };
+    } catch {
+      return undefined;
+    }
+  }
+
+  saveWaterfall(served: Uint8Array): void {
+    const old = readOrUndefined(this.waterfallPath);
+    if (old && equalBytes(old, served)) return;
+    atomicWriteFile(this.waterfallPath, served, { overwrite: true });
+  }
+
+  /** The piece layer kept here for `w`, if it decodes and checks out. */
+  readLayers(w: Waterfall): Uint8Array[] | undefined {
+    const bytes = readOrUndefined(this.layersPath);
+    if (!bytes) return undefined;
+    try {
+      return decodeLayers(bytes, w);
+    } catch {
+      return undefined;
+    }
+  }
+
+  saveLayers(bytes: Uint8Array): void {
+    const old = readOrUndefined(this.layersPath);
+    if (old && equalBytes(old, bytes)) return;
+    atomicWriteFile(this.layersPath, bytes, { overwrite: true });
+  }
+}
+
+function readOrUndefined(path: string): Uint8Array | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,403 @@
+// One swarm: a Waterfall version, its storage, the picker, the choker and the connected
+// peers, and the one-second tick that drives dialing, PEX, choking and interest. Messages
+// from peers are routed to download.ts (our requests), upload.ts (theirs), hash-fetch.ts
+// (piece hashes) and pex.ts; this file keeps what they share and the peer lifecycle.
+import { EventEmitter } from 'node:events';
+import { BytefallError } from '../errors.js';
+import type { Waterfall } from '../format/model.js';
+import type { HashPool } from '../hash/pool.js';
+import { formatAddress, type Address } from '../net/address.js';
+import type { Node, NodeSwarm } from '../node/node.js';
+import type { Layout } from '../storage/layout.js';
+import type { Storage } from '../storage/storage.js';
+import { toHex } from '../util/hex.js';
+import {
+  CLOSE_DUPLICATE, CLOSE_NORMAL, CLOSE_TOO_MANY_PEERS, CLOSE_UNKNOWN_SWARM, MAX_PEERS_PER_SWARM,
+} from '../wire/constants.js';
+import type { SwarmDecision } from '../wire/handshake.js';
+import type { Wire } from '../wire/wire.js';
+import { Choker, type ChokerOptions } from './choker.js';
+import { Connector } from './connector.js';
+import { Downloader } from './download.js';
+import { FileChanges } from './file-changes.js';
+import { HashFetcher } from './hash-fetch.js';
+import { Peer, type PeerInfo } from './peer.js';
+import { attachPeer, sendHaves } from './peer-events.js';
+import { PexExchange } from './pex.js';
+import { PiecePicker, PRIORITY_DEFAULT, PRIORITY_SKIP } from './picker.js';
+import type { Bitfield } from './picker-bitfield.js';
+import { PieceBuffers } from './piece-buffers.js';
+import { PieceHashes, type HashRun } from './piece-hashes.js';
+import { checkExisting, type DataPaths } from './seed-check.js';
+import { StatsCounter, snapshotOf, type SwarmStats } from './stats.js';
+import { Uploader } from './upload.js';
+
+export interface SwarmTuning {
+  /** Peers at once (default 64, the protocol's limit). */
+  maxPeers: number;
+  /** Bytes requested and not yet received, for the whole swarm (default 64 MiB). */
+  maxBytesInFlight: number;
+  /** Bytes of pieces being verified or written; above it no new piece is asked (default 64 MiB). */
+  maxPendingBytes: number;
+  /** Bytes in flight to one peer (default 32 MiB). */
+  maxBytesPerPeer: number;
+  /** Seconds' worth of a peer's rate to keep requested (default 2000 ms). */
+  targetQueueMs: number;
+  /** Upload limit in bytes per second, 0 for none. */
+  uploadLimit: number;
+  pexIntervalMs: number;
+  /** How long downloading pauses after a write fails (a full disk). */
+  diskRetryMs: number;
+  tickMs: number;
+}
+
+export interface SwarmOptions extends Partial<SwarmTuning> {
+  node: Node;
+  waterfall: Waterfall;
+  /** The Waterfall's served form (public, empty peer list): what REQUEST kind 2 gets. */
+  servedWaterfall: Uint8Array;
+  storage: Storage;
+  pool: HashPool;
+  /** Checked piece hashes of each file, when a piece layer is at hand. */
+  layers?: readonly Uint8Array[];
+  /** Where the files are: enables the check of existing data and the watch for changes. */
+  paths?: DataPaths;
+  /** Fetch what we lack (default true). False serves only what we hold (`seed`). */
+  download?: boolean;
+  /** Addresses to dial ("host:port"). */
+  peers?: readonly string[];
+  choker?: ChokerOptions;
+  now?: () => number;
+}
+
+export interface SwarmEvents {
+  checking: [{ done: number; total: number }];
+  peer: [{ action: 'connected' | 'disconnected'; peer: string; nodeId: string; address?: string; error?: string }];
+  ban: [{ peer: string; nodeId: string; reason: string }];
+  warning: [string];
+  verified: [number];
+  complete: [];
+  distributed: [];
+  /** Every piece hash is known: the piece layer, to keep beside the data. */
+  layers: [Uint8Array];
+}
+
+const DEFAULTS: SwarmTuning = {
+  maxPeers: MAX_PEERS_PER_SWARM,
+  maxBytesInFlight: 64 << 20,
+  maxPendingBytes: 64 << 20,
+  maxBytesPerPeer: 32 << 20,
+  targetQueueMs: 2000,
+  uploadLimit: 0,
+  pexIntervalMs: 60_000,
+  diskRetryMs: 5000,
+  tickMs: 1000,
+};
+
+export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
+  readonly opts: SwarmTuning & { download: boolean };
+  readonly node: Node;
+  readonly waterfall: Waterfall;
+  readonly servedWaterfall: Uint8Array;
+  readonly swarmIdHex: string;
+  readonly storage: Storage;
+  readonly layout: Layout;
+  readonly pool: HashPool;
+  readonly hashes: PieceHashes;
+  readonly buffers = new PieceBuffers();
+  readonly stats = new StatsCounter();
+  readonly peers = new Map<string, Peer>();
+  readonly connector = new Connector(this);
+  readonly downloader = new Downloader(this);
+  readonly uploader: Uploader;
+  readonly hashFetcher = new HashFetcher(this);
+  readonly pex = new PexExchange(this);
+  readonly typicalPieceBytes: number;
+  picker!: PiecePicker;
+  complete = false;
+  stopped = false;
+  verifiedCount = 0;
+  /** Pieces we hold verified (what verifiedCount counts). */
+  private have!: Bitfield;
+  private readonly choker: Choker;
+  private readonly entryToFile: Int32Array;
+  private readonly fileChanges: FileChanges | undefined;
+  private readonly clock: () => number;
+  private timer: NodeJS.Timeout | null = null;
+  private newerVersionSeen = 0;
+
+  constructor(private readonly o: SwarmOptions) {
+    super();
+    this.opts = { ...DEFAULTS, ...stripUndefined(o), download: o.download ?? true } as SwarmTuning & { download: boolean };
+    this.node = o.node;
+    this.waterfall = o.waterfall;
+    this.servedWaterfall = o.servedWaterfall;
+    this.swarmIdHex = toHex(o.waterfall.swarmId);
+    this.storage = o.storage;
+    this.layout = o.storage.layout;
+    this.pool = o.pool;
+    this.hashes = new PieceHashes(o.waterfall, o.layers);
+    this.uploader = new Uploader(this);
+    this.choker = new Choker(o.choker);
+    this.clock = o.now ?? Date.now;
+    this.typicalPieceBytes = Math.max(1, ...this.layout.files.map((f) => (f.size > 0 ? Math.min(f.pieceSize, f.size) : 1)));
+    this.entryToFile = new Int32Array(o.waterfall.entries.length).fill(-1);
+    this.hashes.entryIndex.forEach((entry, file) => (this.entryToFile[entry] = file));
+    if (o.paths) this.fileChanges = new FileChanges(this, o.paths, () => this.buildPicker());
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** A file changed on disk and not checked again yet: nothing of it is served. */
+  isSuspect(file: number): boolean {
+    return this.fileChanges?.suspect.has(file) ?? false;
+  }
+
+  /** Still fetching pieces. */
+  get downloading(): boolean {
+    return this.opts.download && !this.complete && !this.stopped;
+  }
+
+  /** Checks the data on disk, then joins the swarm: serves, dials, downloads. */
+  async start(): Promise<void> {
+    if (this.o.paths) {
+      const r = await checkExisting({
+        storage: this.storage, hashes: this.hashes, pool: this.pool, paths: this.o.paths, salvage: this.opts.download,
+        onProgress: (done, total) => this.emit('checking', { done, total }), stopped: () => this.stopped,
+      });
+      for (const m of r.mismatched) {
+        this.warn(`${this.describeFile(m.file)} does not match the Waterfall (${m.good} of ${m.pieces} pieces match)${this.opts.download ? '' : '; not served'}`);
+      }
+    }
+    if (this.stopped) return;
+    this.buildPicker();
+    if (this.hashes.allKnown() && !this.o.layers) this.emit('layers', this.hashes.encode());
+    for (let f = 0; f < this.layout.files.length; f++) this.fileChanges?.consider(f);
+    this.node.add(this);
+    for (const a of this.o.peers ?? []) this.connector.add(a, undefined, 'user');
+    for (const p of this.waterfall.peers) {
+      if (p.kind === 0) continue; // ZeroTier: no transport yet
+      const address = formatAddress({ kind: 'ip', host: p.ip, port: p.port });
+      this.connector.add(address, p.publicKey.some((b) => b !== 0) ? toHex(p.publicKey) : undefined, 'waterfall');
+    }
+    this.timer = setInterval(() => this.tick(), this.opts.tickMs);
+    this.timer.unref?.();
+    this.tick();
+    if (this.complete) queueMicrotask(() => this.emit('complete'));
+  }
+
+  /** Leaves the swarm: closes every peer and waits for pieces being verified and written. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.node.remove(this);
+    this.uploader.stop();
+    for (const p of [...this.peers.values()]) p.wire.close(CLOSE_NORMAL, 'leaving the swarm');
+    await this.downloader.settle();
+    await this.fileChanges?.close();
+    this.buffers.trim();
+  }
+
+  // ---- peers ---------------------------------------------------------------------------
+
+  admit(nodeIdHex: string): SwarmDecision {
+    if (this.stopped || !this.picker) return CLOSE_UNKNOWN_SWARM;
+    if (this.peers.has(nodeIdHex)) return CLOSE_DUPLICATE;
+    if (this.peers.size >= this.opts.maxPeers) return CLOSE_TOO_MANY_PEERS;
+    return true;
+  }
+
+  accept(wire: Wire, remote: Address): void {
+    const port = wire.handshake!.remoteListenPort;
+    const listenAddress = port > 0 && remote.kind === 'ip' ? formatAddress({ kind: 'ip', host: remote.host, port }) : undefined;
+    this.addPeer(wire, { remote, listenAddress, outgoing: false });
+  }
+
+  /** A peer finished its handshake (either direction). Synchronous: nothing it sent is missed. */
+  addPeer(wire: Wire, info: PeerInfo): void {
+    if (this.stopped) return void wire.close(CLOSE_NORMAL, 'leaving the swarm');
+    const id = toHex(wire.handshake!.remoteNodeId);
+    const existing = this.peers.get(id);
+    if (existing) {
+      // Both dialed at once: both ends keep the connection opened by the lower node id.
+      const opener = (p: { outgoing: boolean }) => (p.outgoing ? this.node.nodeIdHex : id);
+      if (opener(info) >= opener(existing.info)) return void wire.close(CLOSE_DUPLICATE, 'duplicate connection');
+      this.removePeer(existing);
+      existing.wire.close(CLOSE_DUPLICATE, 'duplicate connection');
+    } else if (this.peers.size >= this.opts.maxPeers) {
+      return void wire.close(CLOSE_TOO_MANY_PEERS, 'too many peers');
+    }
+    const peer = new Peer(wire, info, this.layout.totalPieces);
+    this.peers.set(id, peer);
+    this.picker.addPeer(id);
+    attachPeer(this, peer);
+    wire.version({ sequence: this.waterfall.sequence, waterfallId: this.waterfall.waterfallId, waterfallSize: this.servedWaterfall.length, header: this.servedWaterfall.subarray(0, 640) });
+    sendHaves(this, peer);
+    this.pex.added(peer);
+    this.emit('peer', { action: 'connected', peer: peer.label, nodeId: id, address: info.listenAddress });
+    this.runChoker();
+  }
+
+  /** Forgets a peer (it closed, or lost a duplicate race); bans it when its close says so. */
+  removePeer(peer: Peer, ban = false, error?: BytefallError): void {
+    if (peer.removed) return;
+    peer.removed = true;
+    if (this.peers.get(peer.id) === peer) this.peers.delete(peer.id);
+    this.downloader.removePeer(peer);
+    this.hashFetcher.removePeer(peer);
+    this.picker.removePeer(peer.id);
+    peer.uploads.length = 0;
+    peer.waiting.length = 0;
+    this.connector.disconnected(peer.info.listenAddress, peer.isSeed);
+    if (ban) {
+      this.node.bans.ban(peer.id, peer.info.listenAddress);
+      this.stats.bans++;
+      this.emit('ban', { peer: peer.label, nodeId: peer.id, reason: error?.message ?? 'protocol violation' });
+    }
+    this.emit('peer', { action: 'disconnected', peer: peer.label, nodeId: peer.id, address: peer.info.listenAddress, error: error?.message });
+    if (this.stopped) return;
+    this.downloader.fillAll();
+    this.hashFetcher.fillAll();
+    this.runChoker();
+  }
+
+  /** The peer sent what no honest node sends (a bad piece or proof, a lie): close and ban it. */
+  punish(peer: Peer, error: BytefallError): void {
+    if (!this.stopped) peer.wire.fail(error, true);
+  }
+
+  /** Sends interested / not interested as the peer's pieces and ours change. */
+  updateInterest(peer: Peer): void {
+    if (peer.wire.closed) return;
+    const want = this.downloading && this.picker.isInteresting(peer.id);
+    if (want && !peer.wire.amInterested) peer.wire.interested();
+    else if (!want && peer.wire.amInterested) peer.wire.notInterested();
+  }
+
+  notifyNewerVersion(sequence: number): void {
+    if (sequence <= this.waterfall.sequence || sequence <= this.newerVersionSeen) return;
+    this.newerVersionSeen = sequence;
+    this.warn(`a peer has a newer version of this Waterfall (sequence ${sequence}, ours ${this.waterfall.sequence}); updating is not implemented yet`);
+  }
+
+  // ---- pieces --------------------------------------------------------------------------
+
+  /** A piece was verified and written. */
+  onVerified(piece: number): void {
+    this.downloader.cancelElsewhere(piece, this.picker.verified(piece));
+    if (!this.have.set(piece)) return; // counted already (the picker was rebuilt meanwhile)
+    this.verifiedCount++;
+    for (const p of this.peers.values()) if (!p.bits.has(piece) && !p.wire.closed) p.wire.have(piece);
+    this.emit('verified', piece);
+    const { file } = this.layout.locate(piece);
+    if (this.storage.status(file).complete) this.fileChanges?.consider(file);
+    if (this.verifiedCount === this.layout.totalPieces && !this.complete) this.setComplete();
+  }
+
+  /** A run of piece hashes arrived and checked out: its pieces may be asked for now. */
+  onRunKnown(run: HashRun): void {
+    const [a, b] = this.hashes.runPieces(run.file, run.run);
+    const first = this.layout.firstPiece[run.file];
+    if (this.opts.download) this.picker.setPriority(first + a, first + b, PRIORITY_DEFAULT);
+    for (const p of this.peers.values()) this.updateInterest(p);
+    if (this.hashes.allKnown()) this.emit('layers', this.hashes.encode());
+    this.downloader.fillAll();
+  }
+
+  /** Every block of a piece went out at least once. */
+  onDistributed(_piece: number): void {
+    if (++this.stats.distributed === this.layout.totalPieces) this.emit('distributed');
+  }
+
+  fileOfEntry(entry: number): number | undefined {
+    const f = entry < this.entryToFile.length ? this.entryToFile[entry] : -1;
+    return f >= 0 ? f : undefined;
+  }
+
+  describeFile(file: number): string {
+    return this.layout.files[file].path.join('/');
+  }
+
+  describePiece(piece: number): string {
+    const { file, piece: inFile } = this.layout.locate(piece);
+    return `${this.describeFile(file)} piece ${inFile}`;
+  }
+
+  warn(message: string): void {
+    this.emit('warning', message);
+  }
+
+  snapshot(): SwarmStats {
+    return snapshotOf(this);
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  private buildPicker(): void {
+    const have = this.storage.verified();
+    const layout = this.layout;
+    this.picker = new PiecePicker(layout.totalPieces, {
+      have,
+      maxBytesInFlight: this.opts.maxBytesInFlight,
+      pieceBytes: (i) => {
+        const { file, piece } = layout.locate(i);
+        return layout.pieceLength(file, piece);
+      },
+    });
+    this.have = have;
+    this.verifiedCount = have.count;
+    if (!this.opts.download) this.picker.setPriority(0, layout.totalPieces, PRIORITY_SKIP);
+    else {
+      for (const run of this.hashes.missingRuns()) {
+        const [a, b] = this.hashes.runPieces(run.file, run.run);
+        const first = layout.firstPiece[run.file];
+        this.picker.setPriority(first + a, first + b, PRIORITY_SKIP); // wanted once its hashes are known
+      }
+    }
+    for (const p of this.peers.values()) this.picker.addPeer(p.id, p.bits);
+    this.complete = this.verifiedCount === layout.totalPieces;
+  }
+
+  private setComplete(): void {
+    this.complete = true;
+    for (const p of this.peers.values()) this.updateInterest(p);
+    this.emit('complete');
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    this.connector.tick();
+    this.pex.tick();
+    this.runChoker();
+    // Seeds stay connected to seeds (nothing flows, both are not interested): their PEX
+    // messages then still name each other, so newcomers find every copy of the data.
+    for (const p of this.peers.values()) this.updateInterest(p);
+    this.hashFetcher.fillAll();
+    this.downloader.fillAll();
+    this.uploader.pump();
+    this.fileChanges?.sweep();
+  }
+
+  runChoker(): void {
+    if (this.stopped) return;
+    const now = this.now();
+    const peers = [...this.peers.values()].map((p) => ({
+      id: p.id, interested: p.wire.peerInterested, downloadRate: p.down.rate(now), uploadRate: p.up.rate(now),
+    }));
+    const d = this.choker.update(peers, now, !this.downloading);
+    for (const id of d.newlyUnchoked) this.peers.get(id)?.wire.unchoke();
+    for (const id of d.newlyChoked) {
+      const p = this.peers.get(id);
+      if (!p || p.wire.closed) continue;
+      p.wire.choke();
+      this.uploader.choked(p);
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,231 @@
+// The serving side of a swarm: answers every REQUEST (a block of a verified piece, by index
+// or by leaf hash, or of the Waterfall itself) and HASH_REQUEST with exactly one PIECE,
+// HASHES or REJECT. Blocks are read from storage when they are sent (never whole files),
+// a few at a time, round robin over the peers, and only while the peer's socket takes them,
+// so memory stays bounded however many requests peers queue. Optional rate limit.
+import { equalBytes } from '../format/bytes.js';
+import { toHex } from '../util/hex.js';
+import {
+  MAX_BLOCK_LEN, REJECT_CANCELLED, REJECT_CHOKED, REJECT_INVALID, REJECT_NOT_HAVE,
+} from '../wire/constants.js';
+import type { HashRequestMsg, RequestMsg } from '../wire/messages.js';
+import type { Peer, UploadJob } from './peer.js';
+import { Bitfield } from './picker-bitfield.js';
+import type { Swarm } from './session.js';
+
+/** Reads in flight for the whole swarm, and per peer. */
+const MAX_READS = 16;
+const MAX_READS_PER_PEER = 4;
+/** Block buffers kept for reuse; more are in use while sockets hold them. */
+const MAX_FREE_BUFFERS = 64;
+
+export class Uploader {
+  private reading = 0;
+  private cursor = 0;
+  /** Pieces that went out whole at least once (a seeder may leave when all have). */
+  private readonly sent: Bitfield;
+  private byLeaf: Map<string, number> | undefined;
+  private readonly blockBuffers: Uint8Array[] = [];
+  /** Token bucket of the upload limit. */
+  private tokens = 0;
+  private tokensAt = 0;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  /** Answering requests that waited for a drain: answer them now, do not queue them again. */
+  private replaying = false;
+
+  constructor(private readonly s: Swarm) {
+    this.sent = new Bitfield(s.layout.totalPieces);
+  }
+
+  onRequest(peer: Peer, m: RequestMsg): void {
+    if (this.deferred(peer, () => this.onRequest(peer, m))) return;
+    const s = this.s;
+    const wire = peer.wire;
+    if (m.ref.kind === 'waterfall') {
+      // Metadata (BEP 9-like) is served to choked peers too.
+      if (!equalBytes(m.ref.waterfallId, s.waterfall.waterfallId)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+      if (m.offset + m.length > s.servedWaterfall.length) return void wire.reject(m.reqId, REJECT_INVALID);
+      wire.piece(m.reqId, s.servedWaterfall.subarray(m.offset, m.offset + m.length));
+      return;
+    }
+    let piece: number | undefined;
+    if (m.ref.kind === 'index') {
+      if (equalBytes(m.ref.waterfallId, s.waterfall.waterfallId) && m.ref.piece < s.layout.totalPieces) piece = m.ref.piece;
+    } else {
+      piece = this.pieceOfLeaf(m.ref.leaf, m.ref.length);
+    }
+    if (piece === undefined) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+    if (wire.amChoking) return void wire.reject(m.reqId, REJECT_CHOKED);
+    const { file, piece: inFile } = s.layout.locate(piece);
+    if (!s.storage.isVerified(file, inFile) || s.isSuspect(file)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+    const len = s.layout.pieceLength(file, inFile);
+    if (m.offset + m.length > len) return void wire.reject(m.reqId, REJECT_INVALID);
+    const offset = inFile * s.layout.files[file].pieceSize + m.offset;
+    peer.uploads.push({ reqId: m.reqId, piece, file, offset, length: m.length });
+    this.pump();
+  }
+
+  /** Hashes are served to choked peers too: they are small and let a peer check what it gets. */
+  onHashRequest(peer: Peer, m: HashRequestMsg): void {
+    if (this.deferred(peer, () => this.onHashRequest(peer, m))) return;
+    const s = this.s;
+    const wire = peer.wire;
+    if (!equalBytes(m.waterfallId, s.waterfall.waterfallId)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+    const file = s.fileOfEntry(m.file);
+    if (file === undefined || m.first >= s.hashes.pieceCount(file)) return void wire.reject(m.reqId, REJECT_INVALID);
+    const answer = s.hashes.answer(file, m.first, m.count);
+    if (!answer) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+    wire.hashes(m.reqId, answer.hashes, answer.proof);
+  }
+
+  onCancel(peer: Peer, reqId: number): void {
+    if (this.deferred(peer, () => this.onCancel(peer, reqId))) return;
+    const at = peer.uploads.findIndex((j) => j.reqId === reqId);
+    if (at < 0) return; // being read: it will be answered with the PIECE
+    peer.uploads.splice(at, 1);
+    peer.wire.reject(reqId, REJECT_CANCELLED);
+  }
+
+  /** We choked the peer: its queued requests are refused (a read under way still answers). */
+  choked(peer: Peer): void {
+    for (const j of peer.uploads.splice(0)) peer.wire.reject(j.reqId, REJECT_CHOKED);
+  }
+
+  /**
+   * While a peer's socket is full, even the answers sent straight from memory (hashes, the
+   * Waterfall, refusals) wait: the requests stay in flight, and a peer that does not read yet
+   * keeps asking reaches the protocol's limit of 256 and is closed. So a peer that never reads
+   * cannot make us buffer more than that, whatever it sends.
+   */
+  private deferred(peer: Peer, answer: () => void): boolean {
+    if (this.replaying || (!peer.wire.needsDrain && peer.waiting.length === 0)) return false;
+    peer.waiting.push(answer);
+    return true;
+  }
+
+  /** The peer's socket drained: answer what waited, in order, then start reads. */
+  drained(peer: Peer): void {
+    while (peer.waiting.length > 0 && !peer.wire.needsDrain && !peer.wire.closed) {
+      const answer = peer.waiting.shift()!;
+      this.replaying = true;
+      try {
+        answer();
+      } finally {
+        this.replaying = false;
+      }
+    }
+    this.pump();
+  }
+
+  /** Starts reads while there is room: round robin over peers whose sockets are not full. */
+  pump(): void {
+    const s = this.s;
+    if (s.stopped) return;
+    const peers = [...s.peers.values()];
+    let idle = 0;
+    while (this.reading < MAX_READS && peers.length > 0 && idle < peers.length) {
+      const peer = peers[this.cursor++ % peers.length];
+      if (peer.uploads.length === 0 || peer.reading >= MAX_READS_PER_PEER || peer.wire.needsDrain || peer.wire.closed) {
+        idle++;
+        continue;
+      }
+      if (!this.take(peer.uploads[0].length)) return;
+      idle = 0;
+      this.read(peer, peer.uploads.shift()!);
+    }
+  }
+
+  private async read(peer: Peer, job: UploadJob): Promise<void> {
+    const s = this.s;
+    this.reading++;
+    peer.reading++;
+    const buf = this.blockBuffers.pop() ?? new Uint8Array(MAX_BLOCK_LEN);
+    let lent = false;
+    try {
+      const data = await s.storage.read(job.file, job.offset, job.length, buf);
+      const inFile = Math.floor(job.offset / s.layout.files[job.file].pieceSize);
+      if (!s.storage.isVerified(job.file, inFile) || s.isSuspect(job.file)) {
+        peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // invalidated while we read
+      } else if ((lent = peer.wire.piece(job.reqId, data, () => this.giveBack(buf)))) {
+        const now = s.now();
+        peer.uploaded += data.length;
+        peer.up.add(data.length, now);
+        s.stats.sent(data.length, now);
+        this.countSent(peer, job.piece);
+      }
+    } catch (err) {
+      peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
+      if (!s.stopped) s.warn(`cannot serve ${s.describePiece(job.piece)} to ${peer.label}: ${(err as Error).message}`);
+    } finally {
+      if (!lent) this.giveBack(buf);
+      this.reading--;
+      peer.reading--;
+      this.pump();
+    }
+  }
+
+  /** Block buffers are reused once the socket is done with them: no garbage per block served. */
+  private giveBack(buf: Uint8Array): void {
+    if (this.blockBuffers.length < MAX_FREE_BUFFERS) this.blockBuffers.push(buf);
+  }
+
+  /** A piece counts as uploaded once one peer got all its blocks (each block is asked once per peer). */
+  private countSent(peer: Peer, piece: number): void {
+    if (this.sent.has(piece)) return;
+    const { file, piece: inFile } = this.s.layout.locate(piece);
+    const blocks = Math.ceil(this.s.layout.pieceLength(file, inFile) / MAX_BLOCK_LEN);
+    const n = (peer.sentBlocks.get(piece) ?? 0) + 1;
+    if (n < blocks) {
+      if (peer.sentBlocks.size >= 1024) peer.sentBlocks.clear(); // bounded; a lost count only delays "distributed"
+      peer.sentBlocks.set(piece, n);
+      return;
+    }
+    peer.sentBlocks.delete(piece);
+    this.sent.set(piece);
+    this.s.onDistributed(piece);
+  }
+
+  /** The piece whose leaf and length these are (REQUEST kind 1), or undefined. */
+  private pieceOfLeaf(leaf: Uint8Array, length: number): number | undefined {
+    const s = this.s;
+    if (!s.hashes.allKnown()) return undefined; // the index is built once every leaf is known
+    if (!this.byLeaf) {
+      this.byLeaf = new Map();
+      for (let file = 0; file < s.layout.files.length; file++) {
+        for (let p = 0; p < s.layout.pieceCounts[file]; p++) {
+          const l = s.hashes.leaf(file, p);
+          if (l) this.byLeaf.set(toHex(l), s.layout.firstPiece[file] + p);
+        }
+      }
+    }
+    const piece = this.byLeaf.get(toHex(leaf));
+    if (piece === undefined) return undefined;
+    const { file, piece: inFile } = s.layout.locate(piece);
+    return s.layout.pieceLength(file, inFile) === length ? piece : undefined;
+  }
+
+  /** Takes `bytes` from the upload limit's bucket; false (and a wake-up later) when it is empty. */
+  private take(bytes: number): boolean {
+    const limit = this.s.opts.uploadLimit;
+    if (!limit) return true;
+    const now = this.s.now();
+    this.tokens = Math.min(limit, this.tokens + ((now - this.tokensAt) * limit) / 1000);
+    this.tokensAt = now;
+    if (this.tokens >= bytes || this.tokens >= limit) {
+      this.tokens -= bytes;
+      return true;
+    }
+    if (!this.wakeTimer) {
+      this.wakeTimer = setTimeout(() => {
+        this.wakeTimer = null;
+        this.pump();
+      }, Math.ceil(((bytes - this.tokens) * 1000) / limit));
+    }
+    return false;
+  }
+
+  stop(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+  }
+}
