@@ -2,15 +2,33 @@
 // become a single readable line and an exit code (docs/CLI.md).
 import { Command, CommanderError } from 'commander';
 import { isBytefallError } from '../errors.js';
-import { registerKeygen } from './commands/keygen.js';
-import { registerCreate } from './commands/create.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerVerify } from './commands/verify.js';
-import { registerPublish } from './commands/publish.js';
-import { registerUpdate } from './commands/update.js';
-import { registerSeed } from './commands/seed.js';
-import { registerGet } from './commands/get.js';
-import { registerAnnounceServer } from './commands/announce-server.js';
+import { readFileSync } from 'node:fs';
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when that command runs (or for help), so
+ * that `bytefall create` does not pay for TLS, the swarm engine and the rest.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  keygen: async () => (await import('./commands/keygen.js')).registerKeygen,
+  create: async () => (await import('./commands/create.js')).registerCreate,
+  inspect: async () => (await import('./commands/inspect.js')).registerInspect,
+  verify: async () => (await import('./commands/verify.js')).registerVerify,
+  publish: async () => (await import('./commands/publish.js')).registerPublish,
+  update: async () => (await import('./commands/update.js')).registerUpdate,
+  seed: async () => (await import('./commands/seed.js')).registerSeed,
+  get: async () => (await import('./commands/get.js')).registerGet,
+  'announce-server': async () => (await import('./commands/announce-server.js')).registerAnnounceServer,
+};
+
+function packageVersion(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return '0.0.0';
+  }
+}
 
 export const EXIT_OK = 0;
 /** The command ran and found a problem in the data (verify). */
@@ -24,31 +42,25 @@ export class ExitCode extends Error {
   }
 }
 
-export function buildProgram(): Command {
+/** The program with the commands named (all of them when `only` is undefined). */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('bytefall')
     .description('share a large, changing set of files peer to peer')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(packageVersion())
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `bytefall: ${s.slice(7)}` : s),
     });
-  registerKeygen(program);
-  registerCreate(program);
-  registerInspect(program);
-  registerVerify(program);
-  registerPublish(program);
-  registerUpdate(program);
-  registerSeed(program);
-  registerGet(program);
-  registerAnnounceServer(program);
+  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(names.map((n) => COMMANDS[n]()))) register(program);
   return program;
 }
 
 /** Runs the CLI; resolves to the process exit code. Never throws. */
 export async function run(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv[2]);
     await program.parseAsync(argv);
     return EXIT_OK;
   } catch (err) {
