@@ -57,7 +57,8 @@ test('a peer serving corrupt data next to an honest one is banned; the copy is r
   const s = new Scope(t);
   const site = s.site({ 'a.bin': 2_000_000 });
   const evil = s.evilPeer(site.waterfall, 'corrupt');
-  const seed = s.bytefall('seed', ['seed', site.waterfall, site.dir, '--listen', '127.0.0.1:0']);
+  // the honest seeder is slowed down so that the downloader surely asks the evil peer for pieces
+  const seed = s.bytefall('seed', ['seed', site.waterfall, site.dir, '--listen', '127.0.0.1:0', '--upload-limit', '1M']);
   const copy = s.path('copy');
   const evilAddress = await evil.address();
   const get = s.bytefall('get', ['get', site.waterfall, copy, '--peer', evilAddress, '--peer', await seed.address(), '--listen', '127.0.0.1:0']);
