@@ -32,7 +32,7 @@ export function registerUpdate(program: Command): void {
     .option('-q, --quiet', 'print nothing but errors')
     .action((file: string, dir: string, opts: UpdateOptions) => {
       if (!opts.dryRun) {
-        throw new BytefallError('BAD_ARGUMENT', 'update without --dry-run is not implemented yet (fetching needs the swarm engine, seed/get); --dry-run prints the plan');
+        throw new BytefallError('BAD_ARGUMENT', 'update without --dry-run is not implemented yet (the swarm engine does not follow versions yet); --dry-run prints the plan');
       }
       if (!opts.from) throw new BytefallError('BAD_ARGUMENT', 'update --dry-run needs --from <current.waterfall>: the version the directory holds');
       const out = new Output(opts);
