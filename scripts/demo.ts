@@ -1,7 +1,8 @@
 // `npm run demo`: the main job on embedded defaults, as a new user would run it.
 // Generates a sample site, makes a key, creates and inspects a Waterfall,
-// verifies the data, shares it from one seeder to three downloaders on 127.0.0.1
-// and verifies each copy, then corrupts one byte and shows verify pinning it down.
+// verifies the data, starts an announce service and publishes version 2 to it, shares it
+// from one seeder to three downloaders on 127.0.0.1 (one finds the seeder through the
+// service alone) and verifies each copy, then corrupts one byte and shows verify pinning it down.
 // Every step runs the real `bytefall` command in its own process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, openSync, writeSync, readSync, closeSync, rmSync } from 'node:fs';
@@ -49,12 +50,14 @@ function makeSite(dir: string): void {
 }
 
 /** A long-running `bytefall ... --json` process whose events are summed up in one line each. */
-function start(name: string, args: string[]): { child: ChildProcess; exited: Promise<number | null>; address: Promise<string> } {
+function start(name: string, args: string[]): { child: ChildProcess; exited: Promise<number | null>; address: Promise<string>; swarmId: Promise<string> } {
   const shown = args.map((a) => a.replace(work, '$DEMO'));
   process.stdout.write(`$ bytefall ${shown.join(' ')} &   # ${name}\n`);
   const child = spawn(process.execPath, [cli, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let resolveAddress: (a: string) => void = () => {};
   const address = new Promise<string>((r) => (resolveAddress = r));
+  let resolveSwarm: (id: string) => void = () => {};
+  const swarmId = new Promise<string>((r) => (resolveSwarm = r));
   let buf = '';
   let lastShown = 0;
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -62,7 +65,8 @@ function start(name: string, args: string[]): { child: ChildProcess; exited: Pro
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
       const e = JSON.parse(buf.slice(0, nl));
       buf = buf.slice(nl + 1);
-      if (e.event === 'listening') resolveAddress(e.address);
+      if (e.event === 'listening') resolveAddress(e.address ?? e.url); // a node's address, the announce server's URL
+      if (e.event === 'waterfall') resolveSwarm(e.swarmId);
       const line = describeEvent(e);
       if (!line) continue;
       if (e.event === 'stats') {
@@ -74,7 +78,7 @@ function start(name: string, args: string[]): { child: ChildProcess; exited: Pro
   });
   child.stderr!.setEncoding('utf8').on('data', (t: string) => process.stderr.write(`  [${name}] ${t.replaceAll(work, '$DEMO')}`));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, address };
+  return { child, exited, address, swarmId };
 }
 
 function mib(n: number): string {
@@ -84,7 +88,9 @@ function mib(n: number): string {
 function describeEvent(e: Record<string, unknown>): string | undefined {
   switch (e.event) {
     case 'listening':
-      return `listening on ${e.address}`;
+      return `listening on ${e.address ?? e.url}`;
+    case 'announced-peers':
+      return `the announce service named ${(e.peers as string[]).join(', ')}`;
     case 'stats':
       return e.complete
         ? `seeding, ${e.peers} peers, uploaded ${mib(e.uploaded as number)}`
@@ -102,19 +108,26 @@ function describeEvent(e: Record<string, unknown>): string | undefined {
   }
 }
 
-/** One seeder (upload limited so the progress shows) and three downloaders that also share with each other. */
-async function swarmDemo(): Promise<void> {
-  const seeder = start('seed', ['seed', wf, site, '--listen', '127.0.0.1:0', '--upload-limit', '6M']);
+/**
+ * One seeder (upload limited so the progress shows) and three downloaders that also share with
+ * each other, all using the announce service: two are given the seeder's address too, the third
+ * only the swarm id and the service.
+ */
+async function swarmDemo(url: string): Promise<void> {
+  const seeder = start('seed', ['seed', wf2, site, '--listen', '127.0.0.1:0', '--upload-limit', '6M', '--announce', url]);
   const address = await seeder.address;
-  const gets = [1, 2, 3].map((i) => start(`get-${i}`, ['get', wf, join(work, `copy-${i}`), '--peer', address, '--listen', '127.0.0.1:0']));
+  const swarmId = await seeder.swarmId;
+  const gets = [1, 2].map((i) => start(`get-${i}`, ['get', wf2, join(work, `copy-${i}`), '--peer', address, '--listen', '127.0.0.1:0', '--announce', url]));
+  gets.push(start('get-3', ['get', swarmId, join(work, 'copy-3'), '--listen', '127.0.0.1:0', '--announce', url]));
   const codes = await Promise.all(gets.map((g) => g.exited));
   seeder.child.kill('SIGINT');
   const seedCode = await seeder.exited;
   if (codes.some((c) => c !== 0) || seedCode !== 0) {
     process.stderr.write(`demo: a swarm process failed (downloaders ${codes.join(', ')}, seeder ${seedCode})\n`);
+    stopAnnounce();
     process.exit(1);
   }
-  process.stdout.write('all three downloaders completed; the seeder stopped cleanly (Ctrl-C)\n');
+  process.stdout.write('all three downloaders completed (get-3 found the seeder through the announce service); the seeder stopped cleanly (Ctrl-C)\n');
 }
 
 process.stdout.write(`ByteFall demo in ${work} (shown as $DEMO)\n`);
@@ -135,13 +148,26 @@ bytefall(['inspect', wf]);
 step('4. verify the data against it');
 bytefall(['verify', wf, site]);
 
-step('5. share it: one seeder and three downloaders, each its own process on 127.0.0.1');
-await swarmDemo();
+step('5. an announce service on 127.0.0.1; version 2 published and its signed record pushed to it');
+const announce = start('announce', ['announce-server', '--listen', '127.0.0.1:0', '--data', join(work, 'announce-data')]);
+const announceUrl = await announce.address;
+const stopAnnounce = () => announce.child.kill('SIGTERM');
+process.on('exit', stopAnnounce);
+const wf2 = join(work, 'site-v2.waterfall');
+bytefall(['publish', site, '--key', key, '--from', wf, '-o', wf2, '--announce', announceUrl]);
 
-step('6. verify each downloaded copy');
-for (let i = 1; i <= 3; i++) bytefall(['verify', wf, join(work, `copy-${i}`)]);
+step('6. share it: one seeder and three downloaders, each its own process on 127.0.0.1');
+await swarmDemo(announceUrl);
+stopAnnounce();
+if ((await announce.exited) !== 0) {
+  process.stderr.write('demo: the announce server did not stop cleanly\n');
+  process.exit(1);
+}
 
-step('7. corrupt one byte in the middle of data/archive.bin, verify again');
+step('7. verify each downloaded copy');
+for (let i = 1; i <= 3; i++) bytefall(['verify', wf2, join(work, `copy-${i}`)]);
+
+step('8. corrupt one byte in the middle of data/archive.bin, verify again');
 const target = join(site, 'data', 'archive.bin');
 const offset = 5 * 1024 * 1024 + 4321;
 const fd = openSync(target, 'r+');

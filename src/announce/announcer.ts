@@ -76,6 +76,8 @@ export class Announcer {
   readonly #log: (line: string) => void;
   #reported = 0;
   #running = false;
+  /** Aborted by stop(): requests in flight end at once, so a stopping node does not wait for a slow service. */
+  #stopper = new AbortController();
 
   constructor(opts: AnnouncerOptions) {
     this.#opts = opts;
@@ -84,8 +86,13 @@ export class Announcer {
     this.#now = opts.now ?? Date.now;
     this.#timers = opts.timers ?? nodeTimers;
     this.#log = opts.log ?? (() => {});
+    const inner = opts.fetch ?? fetch;
+    const stoppable: typeof fetch = (input, init) => {
+      const stop = this.#stopper.signal;
+      return inner(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stop]) : stop });
+    };
     this.#services = [...new Set(opts.urls)].map((url) => ({
-      client: new AnnounceClient({ url, swarmId: opts.swarmId, publicKey: opts.publicKey, timeoutMs: opts.timeoutMs, fetch: opts.fetch }),
+      client: new AnnounceClient({ url, swarmId: opts.swarmId, publicKey: opts.publicKey, timeoutMs: opts.timeoutMs, fetch: stoppable }),
       intervalS: opts.state?.[url]?.intervalS,
       failures: 0,
       dueAt: 0,
@@ -100,13 +107,16 @@ export class Announcer {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    if (this.#stopper.signal.aborted) this.#stopper = new AbortController();
     for (const s of this.#services) {
       this.#schedule(s, firstPollDelay({ intervalS: s.intervalS, peers: this.#opts.peerCount() }, this.#random, this.#policy));
     }
   }
 
+  /** Stops polling and ends the requests in flight (they count as failures, not logged). */
   stop(): void {
     this.#running = false;
+    this.#stopper.abort();
     for (const s of this.#services) {
       if (s.timer !== undefined) this.#timers.clear(s.timer);
       s.timer = undefined;
@@ -190,6 +200,7 @@ export class Announcer {
   }
 
   #failed(s: Service, err: Error): void {
+    if (this.#stopper.signal.aborted) return; // stopped: not the service's fault
     s.failures++;
     const kind = `${(err as { code?: string }).code}:${(err as { apiCode?: string }).apiCode ?? ''}`;
     if (s.logged !== kind) this.#log(`announce: ${err.message} (going on with known peers; will retry)`);

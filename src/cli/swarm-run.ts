@@ -1,7 +1,8 @@
-// What `seed` and `get` share: set up a node (key, TLS transport, listener), find the
-// Waterfall (a file, the state folder, or fetched by swarm id) and its piece layer, open the
-// storage, run the swarm with a progress display, and stop cleanly on Ctrl-C (SIGINT) or
-// SIGTERM: no new peers, pieces under way written, resume state saved, wires closed.
+// What `seed` and `get` share: set up a node (key, TCP + TLS or ZeroTier transport, listener),
+// find the Waterfall (a file, the state folder, or fetched by swarm id from --peer or from peers
+// the announce services name) and its piece layer, open the storage, run the swarm with its
+// announce services and a progress display, and stop cleanly on Ctrl-C (SIGINT) or SIGTERM:
+// no new peers, pieces under way written, resume state saved, wires closed, transport closed.
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BytefallError } from '../errors.js';
@@ -9,9 +10,13 @@ import { decodeLayers } from '../format/layers.js';
 import { CHUNKING_FIXED, type Waterfall } from '../format/model.js';
 import { rewritePeers } from '../format/rewrite.js';
 import { HashPool } from '../hash/pool.js';
-import { formatAddress, parseAddress } from '../net/address.js';
+import type { Announcer } from '../announce/announcer.js';
+import type { VersionRecord } from '../announce/record.js';
+import { formatAddress, parseAddress, type Address } from '../net/address.js';
+import type { Transport } from '../net/transport.js';
 import { loadOrCreateNodeKey } from '../net/node-key.js';
 import { TcpTlsTransport } from '../net/tcp-tls.js';
+import { lookupAnnouncer, lookupPeers, startSwarmAnnouncer, stopSwarmAnnouncer, type NodeAnnounceOptions } from '../node/announce.js';
 import { Node } from '../node/node.js';
 import { StateDir } from '../node/state-dir.js';
 import { FsStorage } from '../storage/fs-storage.js';
@@ -39,6 +44,10 @@ export interface SwarmRunOptions {
   pexIntervalMs?: number;
   json?: boolean;
   quiet?: boolean;
+  /** Announce services (--announce, repeatable). */
+  announce: string[];
+  /** --transport zt and its options; undefined: TCP + TLS. */
+  zt?: { home?: string; network: string; rootsFile?: string };
   label: string;
 }
 
@@ -62,23 +71,32 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
   const dir = resolve(o.dir);
   const state = new StateDir(dir);
   const local = 'file' in o.source ? readLocal(o.source.file) : undefined;
-  if (!local && o.peers.length === 0 && !state.readWaterfall((o.source as { swarmId: Uint8Array }).swarmId)) {
-    throw new BytefallError('BAD_ARGUMENT', 'to get a Waterfall by its swarm id, give at least one --peer');
+  if (!local && o.peers.length === 0 && o.announce.length === 0 && !state.readWaterfall((o.source as { swarmId: Uint8Array }).swarmId)) {
+    throw new BytefallError('BAD_ARGUMENT', 'to get a Waterfall by its swarm id without an --announce service, give at least one --peer');
   }
+  const listen = parseAddress(o.listen, { allowPortZero: true });
   mkdirOrThrow(dir);
   state.ensure();
   const { key, created } = loadOrCreateNodeKey(o.nodeKey ?? state.nodeKeyPath);
-  const node = new Node({ transport: await TcpTlsTransport.create(key), log: (line) => display.log(line) });
+  const transport = await createTransport(o, key, state, display);
+  const node = new Node({ transport, log: (line) => display.log(line) });
   let pool: HashPool | undefined;
   let storage: FsStorage | undefined;
   let swarm: Swarm | undefined;
+  let announcer: Announcer | undefined;
+  let announce: NodeAnnounceOptions | undefined;
   try {
-    const bound = await node.listen(o.listen);
+    const bound = await node.listen(o.zt ? (transport as ZtLike).addressFor(listen.port) : listen);
     display.event(
-      { event: 'listening', address: formatAddress(bound), nodeId: node.nodeIdHex, nodeKeyCreated: created },
+      { event: 'listening', address: formatAddress(bound), nodeId: node.nodeIdHex, nodeKeyCreated: created, transport: o.zt ? 'zt' : 'tcp' },
       `listening on ${formatAddress(bound)} as node ${node.nodeIdHex.slice(0, 16)}`,
     );
-    const found = local ?? (await findWaterfall(o, node, state, display, stopper.signal).catch((err) => {
+    const swarmId = 'swarmId' in o.source ? o.source.swarmId : local!.waterfall.swarmId;
+    if (o.announce.length > 0) {
+      const zt = !!o.zt;
+      announce = { urls: o.announce, swarmId, state, listen: bound, canDial: (a: Address) => (a.kind === 'zt') === zt, log: (l) => display.log(l) };
+    }
+    const found = local ?? (await findWaterfall(o, node, state, display, stopper.signal, announce).catch((err) => {
       if (stopper.signal.aborted) return undefined;
       throw err;
     }));
@@ -98,6 +116,11 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
       paths: { finalPath: (i) => fs.finalPath(i), partPath: (i) => fs.partPath(i) },
       download: o.download, peers: o.peers, uploadLimit: o.uploadLimit, pexIntervalMs: o.pexIntervalMs,
     });
+    if (announce) {
+      const announced: string[] = 'announced' in found ? (found.announced as string[] | undefined) ?? [] : [];
+      for (const p of announced) swarm.connector.add(p, undefined, 'announce');
+      announcer = startSwarmAnnouncer(announce, swarm, (r, url) => versionAvailable(display, r, url));
+    }
     const total = files.reduce((n, f) => n + f.size, 0);
     display.event(
       { event: 'waterfall', name: waterfall.name, swarmId: toHex(waterfall.swarmId), waterfallId: toHex(waterfall.waterfallId), sequence: waterfall.sequence, files: files.length, bytes: total, pieces: storage.layout.totalPieces },
@@ -108,10 +131,12 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     display.stop();
+    if (announcer && announce) stopSwarmAnnouncer(announcer, announce);
     await node.close(); // no new peers
     await swarm?.stop().catch((err) => display.log(`stopping: ${(err as Error).message}`)); // pieces under way written, wires closed
     await storage?.close().catch((err) => display.log(`saving the resume state: ${(err as Error).message}`));
     await pool?.destroy();
+    await (transport as Partial<ZtLike>).close?.().catch((err: Error) => display.log(`closing the transport: ${err.message}`));
     if (stopSignal) display.event({ event: 'stopped', signal: stopSignal }, `stopped (${stopSignal}); run the same command again to resume`);
   }
 }
@@ -181,15 +206,47 @@ function readLocal(file: string): { waterfall: Waterfall; served: Uint8Array } {
   return { waterfall, served: waterfall.peers.length > 0 ? rewritePeers(bytes, []) : bytes };
 }
 
-/** The Waterfall of a swarm id: kept in the state folder, or fetched from the peers. */
-async function findWaterfall(o: SwarmRunOptions, node: Node, state: StateDir, display: SwarmDisplay, signal: AbortSignal): Promise<{ waterfall: Waterfall; served: Uint8Array }> {
+/** What --transport zt gives beyond a Transport. */
+interface ZtLike extends Transport {
+  addressFor(port: number): Address;
+  close(): Promise<void>;
+}
+
+/** TCP + TLS, or with --transport zt this process's ZeroTier node (loaded only then: TCP needs no addon). */
+async function createTransport(o: SwarmRunOptions, key: Parameters<typeof TcpTlsTransport.create>[0], state: StateDir, display: SwarmDisplay): Promise<Transport> {
+  if (!o.zt) return TcpTlsTransport.create(key);
+  const { createZtTransport } = await import('../net/zt/create.js');
+  return createZtTransport({ key, home: o.zt.home ?? state.ztHome, network: o.zt.network, rootsFile: o.zt.rootsFile, log: (l) => display.log(l) });
+}
+
+/** A verified record of a newer version from an announce service: reported; fetching it comes with updates. */
+function versionAvailable(display: SwarmDisplay, r: VersionRecord, url: string): void {
+  display.event(
+    { event: 'version-available', sequence: r.sequence, waterfallId: toHex(r.waterfallId), publishTime: r.publishTime, from: url },
+    `version ${r.sequence} of this Waterfall is available (announced by ${url}); updating is not implemented yet`,
+  );
+}
+
+/** The Waterfall of a swarm id: kept in the state folder, or fetched from --peer or from the peers the announce services name. */
+async function findWaterfall(
+  o: SwarmRunOptions, node: Node, state: StateDir, display: SwarmDisplay, signal: AbortSignal, announce?: NodeAnnounceOptions,
+): Promise<{ waterfall: Waterfall; served: Uint8Array; announced?: string[] }> {
   const swarmId = (o.source as { swarmId: Uint8Array }).swarmId;
   const kept = state.readWaterfall(swarmId);
   if (kept) return { waterfall: kept.waterfall, served: kept.bytes };
-  const peers = o.peers.map((p) => formatAddress(parseAddress(p)));
+  let peers = o.peers.map((p) => formatAddress(parseAddress(p)));
+  let announced: string[] | undefined;
+  if (peers.length === 0 && announce) {
+    display.event({ event: 'announce-lookup', services: announce.urls }, `asking ${announce.urls.join(', ')} for peers`);
+    announced = peers = await lookupPeers(lookupAnnouncer(announce), announce, signal, (r) =>
+      display.event({ event: 'announced-version', sequence: r.sequence, waterfallId: toHex(r.waterfallId) }, `the announce service knows version ${r.sequence}`),
+    );
+    if (signal.aborted) throw new BytefallError('NET_CONNECT_FAILED', 'stopped while asking the announce services for peers');
+    display.event({ event: 'announced-peers', peers }, `the announce services named ${peers.length} peer${peers.length === 1 ? '' : 's'}`);
+  }
   const fetched = await fetchWaterfall(node, swarmId, peers, { signal, log: (l) => display.log(l) });
   display.event({ event: 'fetched-waterfall', from: fetched.from, bytes: fetched.bytes.length }, `fetched the Waterfall (${formatBytes(fetched.bytes.length)}) from ${fetched.from}`);
-  return { waterfall: fetched.waterfall, served: fetched.bytes };
+  return { waterfall: fetched.waterfall, served: fetched.bytes, announced };
 }
 
 function findLayers(o: SwarmRunOptions, w: Waterfall, state: StateDir, display: SwarmDisplay): Uint8Array[] | undefined {

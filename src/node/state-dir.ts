@@ -1,9 +1,11 @@
 // The state folder a node keeps in each data directory, `<dir>/.bytefall/` (docs/CLI.md):
 // beside the storage's resume state (docs/STORAGE.md) it holds the node key (unless
 // --node-key names another), the Waterfall being shared (served form) and its piece layer,
-// so `get <swarm-id>` can resume without a peer and `seed` knows its hashes without hashing.
+// so `get <swarm-id>` can resume without a peer and `seed` knows its hashes without hashing,
+// and the poll intervals its announce services advertised (`announce.json`).
 // Files are written atomically; anything that does not decode is ignored, never trusted.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { AnnouncerState } from '../announce/announcer.js';
 import { join } from 'node:path';
 import { BytefallError } from '../errors.js';
 import { decodeWaterfall } from '../format/decode.js';
@@ -31,6 +33,14 @@ export class StateDir {
 
   get layersPath(): string {
     return join(this.path, 'layers');
+  }
+
+  get announceStatePath(): string {
+    return join(this.path, 'announce.json');
+  }
+
+  get ztHome(): string {
+    return join(this.path, 'zerotier');
   }
 
   ensure(): void {
@@ -75,6 +85,29 @@ export class StateDir {
     const old = readOrUndefined(this.layersPath);
     if (old && equalBytes(old, bytes)) return;
     atomicWriteFile(this.layersPath, bytes, { overwrite: true });
+  }
+
+  /** The announce services' advertised intervals from the last run; {} when absent or damaged. */
+  readAnnounceState(): AnnouncerState {
+    const bytes = readOrUndefined(this.announceStatePath);
+    const state: AnnouncerState = {};
+    if (!bytes) return state;
+    try {
+      const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
+      if (!json || typeof json !== 'object' || Array.isArray(json)) return state;
+      for (const [url, v] of Object.entries(json as Record<string, unknown>)) {
+        const s = (v as { intervalS?: unknown } | null)?.intervalS;
+        if (typeof s === 'number' && Number.isFinite(s) && s > 0) state[url] = { intervalS: s };
+      }
+    } catch {
+      // not JSON: start afresh
+    }
+    return state;
+  }
+
+  saveAnnounceState(state: AnnouncerState): void {
+    const merged = { ...this.readAnnounceState(), ...state };
+    atomicWriteFile(this.announceStatePath, new TextEncoder().encode(`${JSON.stringify(merged)}\n`), { overwrite: true });
   }
 }
 

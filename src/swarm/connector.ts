@@ -1,11 +1,11 @@
 // Which peers a swarm dials: an address book fed by the command line, the Waterfall's peer
-// records and PEX; a few dials at a time up to the peer limit; exponential backoff for
+// records, PEX and announce services; a few dials at a time up to the peer limit; exponential backoff for
 // addresses that fail; never a banned node or address, never ourselves, never a seed while
 // we are one. The book is bounded, so PEX floods cannot grow it.
 import { BytefallError } from '../errors.js';
 import type { Swarm } from './session.js';
 
-export type PeerSource = 'user' | 'waterfall' | 'pex';
+export type PeerSource = 'user' | 'waterfall' | 'pex' | 'announce';
 
 interface Candidate {
   address: string;
@@ -109,7 +109,7 @@ export class Connector {
     }
     c.failures++;
     c.nextAt = this.s.now() + Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** Math.min(c.failures - 1, 10));
-    if (c.source === 'pex' && c.failures > MAX_PEX_FAILURES) {
+    if ((c.source === 'pex' || c.source === 'announce') && c.failures > MAX_PEX_FAILURES) {
       this.book.delete(c.address);
       return;
     }
@@ -119,11 +119,11 @@ export class Connector {
     }
   }
 
-  /** Makes room for a new address: drops a PEX address that is not being dialed. */
+  /** Makes room for a new address: drops a PEX or announced address that is not being dialed. */
   private evictOne(): boolean {
     let worst: Candidate | undefined;
     for (const c of this.book.values()) {
-      if (c.source !== 'pex' || c.dialing) continue;
+      if ((c.source !== 'pex' && c.source !== 'announce') || c.dialing) continue;
       if (!worst || c.failures > worst.failures || c.dead) worst = c;
     }
     if (worst) this.book.delete(worst.address);

@@ -24,8 +24,9 @@ export class Proc {
     readonly name: string,
     args: string[],
     script = cliPath,
+    env?: NodeJS.ProcessEnv,
   ) {
-    this.child = spawn(process.execPath, [script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : undefined });
     let buf = '';
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => {
       buf += s;
@@ -115,9 +116,9 @@ export class Scope {
     return join(this.root, ...parts);
   }
 
-  /** Runs `bytefall <args> --json` as a long-lived process. */
-  bytefall(name: string, args: string[]): Proc {
-    const p = new Proc(name, [...args, '--json']);
+  /** Runs `bytefall <args> --json` as a long-lived process (with `env` added to this one's). */
+  bytefall(name: string, args: string[], env?: NodeJS.ProcessEnv): Proc {
+    const p = new Proc(name, [...args, '--json'], cliPath, env);
     this.procs.push(p);
     return p;
   }

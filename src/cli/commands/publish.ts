@@ -1,8 +1,12 @@
 // `bytefall publish <dir> --key <keyfile> --from <current.waterfall> -o <next.waterfall>`:
 // the next version of a Waterfall, signed; only files that changed are hashed.
-// Writes the Waterfall, its piece layer (.layers) and its publish index (.index).
+// Writes the Waterfall, its piece layer (.layers) and its publish index (.index); with
+// --announce URL (repeatable) pushes the new version's signed record to each service, one line
+// per service; a service that is down or refuses never fails the publish.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { Announcer, type PushOutcome } from '../../announce/announcer.js';
+import { recordFor } from '../../announce/record-sign.js';
 import { BytefallError } from '../../errors.js';
 import { readKeyFile } from '../../keys/keyfile.js';
 import { checkPieceSize } from '../../create/piece-size.js';
@@ -16,6 +20,7 @@ import { Output, formatBytes } from '../output.js';
 import { Progress } from '../progress.js';
 import { readWaterfallFile } from '../read-waterfall.js';
 import { parseCount, parseSize } from '../parse.js';
+import { parseAnnounceUrl } from './swarm-options.js';
 
 interface PublishCliOptions {
   key: string;
@@ -27,6 +32,7 @@ interface PublishCliOptions {
   sequence?: string;
   threads?: string;
   force?: boolean;
+  announce: string[];
   json?: boolean;
   quiet?: boolean;
 }
@@ -45,6 +51,7 @@ export function registerPublish(program: Command): void {
     .option('--sequence <n>', 'version sequence number (default: the current one + 1)')
     .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
     .option('-f, --force', 'overwrite existing output files')
+    .option('--announce <url>', "push the new version's signed record to this announce service (repeatable)", (v: string, l: string[]) => [...l, v], [] as string[])
     .option('--json', 'JSON lines: progress events and a final summary')
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (dir: string, opts: PublishCliOptions) => {
@@ -57,6 +64,7 @@ export function registerPublish(program: Command): void {
       const pieceSize = opts.pieceSize === undefined ? undefined : checkPieceSize(parseSize(opts.pieceSize, '--piece-size'));
       const sequence = opts.sequence === undefined ? undefined : parseCount(opts.sequence, '--sequence', 1, Number.MAX_SAFE_INTEGER);
       const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
+      for (const u of opts.announce) parseAnnounceUrl(u);
       const key = readKeyFile(opts.key);
       const paths = [opts.output, layersPathOf(opts.output), indexPathOf(opts.output)];
       for (const p of paths) {
@@ -82,5 +90,24 @@ export function registerPublish(program: Command): void {
       out.line(`  ${s.files} files: ${s.reused} unchanged, ${s.changed} changed, ${s.added} added, ${s.removed} removed${s.same ? `, ${s.same} touched but the same` : ''}`);
       out.line(`  ${formatBytes(s.bytesHashed)} hashed in ${secs.toFixed(2)} s`);
       out.line(`  swarm id: ${toHex(w.swarmId)} (unchanged)`);
+      if (opts.announce.length > 0) {
+        const announcer = new Announcer({ urls: opts.announce, swarmId: w.swarmId, publicKey: w.publicKey, peerCount: () => 0 });
+        for (const o of await announcer.pushRecord(recordFor(w, key.seed))) reportPush(out, o, w.sequence);
+      }
     });
+}
+
+/** One line (or JSON event) per service; never an error exit: the files are written, the swarm gossips the version. */
+function reportPush(out: Output, o: PushOutcome, sequence: number): void {
+  if (o.result?.stored) {
+    out.event({ event: 'announced', url: o.url, stored: true, sequence });
+    out.line(`  announced version ${sequence} to ${o.url}`);
+  } else if (o.result) {
+    out.event({ event: 'announced', url: o.url, stored: false, current: o.result.current });
+    out.line(`  ${o.url} already has version ${o.result.current}; not stored`);
+  } else {
+    const code = (o.error as { code?: string } | undefined)?.code;
+    out.event({ event: 'announce-failed', url: o.url, code, message: o.error?.message });
+    out.line(`  could not announce to ${o.url}: ${o.error?.message} (the Waterfall is written; push again later or let peers spread it)`);
+  }
 }
