@@ -10,6 +10,7 @@
 import { machineLine, median, printTable } from './common.js';
 import { CONTROL_DEFAULTS, advertisedInterval, emptyControl, observeRequest } from '../src/announce/interval-control.js';
 import { baseIntervalS, firstPollDelay, nextPollDelay } from '../src/announce/poll-policy.js';
+import { seededRandom } from '../src/swarm/picker-random.js';
 
 const DAY = 86_400_000;
 const DAYS = 4; // day 0: every node is new (cold start); days 1-3: steady state
@@ -19,17 +20,7 @@ const TARGET_PER_DAY = 10_000;
 const TARGET_T99_MS = 15 * 60_000;
 const TRACKER_INTERVAL_MS = 30 * 60_000;
 
-/** mulberry32: a small seeded PRNG, so that runs are repeatable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** A binary min-heap of (time, node) in typed arrays. */
 class Heap {

@@ -2,7 +2,9 @@
 // child processes (wall time, CPU time of the child, peak RSS).
 import { cpus, totalmem } from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync, statSync, mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
 
 export function machineLine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -73,4 +75,14 @@ export function packageVersion(pkgJsonPath: string): string {
   } catch {
     return '?';
   }
+}
+
+/** A file of `size` random bytes at `path`, kept when it already has that size (bench data is reused). */
+export function makeRandomFile(path: string, size: number): void {
+  if (existsSync(path) && statSync(path).size === size) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'w');
+  const block = randomBytes(16 << 20);
+  for (let off = 0; off < size; off += block.length) writeSync(fd, block, 0, Math.min(block.length, size - off));
+  closeSync(fd);
 }

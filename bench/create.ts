@@ -1,12 +1,12 @@
 // `create` on a 1 GiB file and on a tree of 20,000 files of 1-64 KiB, next to
 // mktorrent -t 2, transmission-create and create-torrent on the same data, each
 // in its own process, same piece size (1 MiB). Medians of several runs.
-import { mkdirSync, existsSync, statSync, openSync, writeSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { median, printTable, timeCommand, which, machineLine, type ProcResult } from './common.js';
+import { median, printTable, timeCommand, which, machineLine, makeRandomFile, type ProcResult } from './common.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'bytefall.js');
@@ -19,14 +19,6 @@ export interface CreateBenchOptions {
   smallFiles?: number;
 }
 
-function makeBigFile(path: string, size: number): void {
-  if (existsSync(path) && statSync(path).size === size) return;
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
-  const block = randomBytes(16 << 20);
-  for (let off = 0; off < size; off += block.length) writeSync(fd, block, 0, Math.min(block.length, size - off));
-  closeSync(fd);
-}
 
 function makeSmallTree(dir: string, count: number): number {
   const marker = join(dir, '.complete');
@@ -87,7 +79,7 @@ export async function runCreateBench(opts: CreateBenchOptions = {}): Promise<voi
   const smallCount = opts.smallFiles ?? 20000;
   mkdirSync(dataDir, { recursive: true });
   const big = join(dataDir, 'big', 'big.bin');
-  makeBigFile(big, bigSize);
+  makeRandomFile(big, bigSize);
   const small = join(dataDir, 'small-tree');
   const smallTotal = makeSmallTree(small, smallCount);
   const keyFile = join(dataDir, 'bench.key');

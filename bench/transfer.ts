@@ -6,13 +6,12 @@
 // The same runs with libtorrent (python3-libtorrent, TCP only; uTP, DHT, LSD,
 // UPnP, NAT-PMP off). Usage: node dist/bench/transfer.js [--mib 1024] [--swarm-mib 256] [--runs 3]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { machineLine, median, printTable } from './common.js';
+import { machineLine, makeRandomFile, median, printTable } from './common.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'bytefall.js');
@@ -25,14 +24,6 @@ function arg(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-function makeFile(path: string, size: number): void {
-  if (existsSync(path) && statSync(path).size === size) return;
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
-  const block = randomBytes(16 << 20);
-  for (let off = 0; off < size; off += block.length) writeSync(fd, block, 0, Math.min(block.length, size - off));
-  closeSync(fd);
-}
 
 /** CPU seconds (user + system) a live process has used so far, and its peak RSS in MiB. */
 function usage(pid: number): { cpu: number; rssMiB: number } {
@@ -186,8 +177,8 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const big = join(work, 'one', 'big.bin');
   const small = join(work, 'swarm', 'data.bin');
-  makeFile(big, mib << 20);
-  makeFile(small, swarmMib << 20);
+  makeRandomFile(big, mib << 20);
+  makeRandomFile(small, swarmMib << 20);
   const tools = [bytefall, ...(spawnSync(PY, ['-c', 'import libtorrent']).status === 0 ? [libtorrent] : [])];
   if (tools.length === 1) console.log('(python3-libtorrent not installed: apt-get install python3-libtorrent)');
   console.log(machineLine());
