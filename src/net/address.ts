@@ -18,7 +18,7 @@ const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`, 'i');
 
 function bad(text: string, why: string): BytefallError {
-  return new BytefallError('BAD_ARGUMENT', `invalid peer address ${JSON.stringify(text)}: ${why} (expected host:port, [ipv6]:port or zt:<node id>:<port>)`);
+  return new BytefallError('BAD_ARGUMENT', `invalid address ${JSON.stringify(text)}: ${why} (expected host:port, [ipv6]:port or zt:<node id>:<port>)`);
 }
 
 function parsePort(text: string, port: string, opts: ParseAddressOptions): number {

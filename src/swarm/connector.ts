@@ -115,7 +115,8 @@ export class Connector {
     }
     if (c.source === 'user' && !c.logged && !this.s.stopped && code !== 'WIRE_REFUSED') {
       c.logged = true;
-      this.s.warn(`cannot connect to ${c.address}: ${(err as Error).message} (retrying)`);
+      const why = (err as Error).message;
+      this.s.warn(`${why.startsWith('cannot connect') ? why : `cannot connect to ${c.address}: ${why}`} (retrying)`);
     }
   }
 

@@ -13,7 +13,7 @@ test('seed/get: bad arguments are one line, exit 2, and leave no directory behin
   const cases: [string[], RegExp][] = [
     [['seed', join(dir, 'missing.waterfall'), out], /NOT_FOUND/],
     [['get', 'ab'.repeat(32), out], /give at least one --peer \[BAD_ARGUMENT\]/],
-    [['get', join(dir, 'x.waterfall'), out, '--peer', 'nonsense'], /invalid peer address "nonsense".*\[BAD_ARGUMENT\]/],
+    [['get', join(dir, 'x.waterfall'), out, '--peer', 'nonsense'], /invalid address "nonsense".*\[BAD_ARGUMENT\]/],
     [['get', join(dir, 'x.waterfall'), out, '--listen', '1.2.3.4'], /\[BAD_ARGUMENT\]/],
     [['get', join(dir, 'junk.waterfall'), out], /\[(TRUNCATED|BAD_MAGIC)\]/],
     [['seed', join(dir, 'x.waterfall'), out, '--upload-limit', 'fast'], /--upload-limit.*\[BAD_ARGUMENT\]/],
