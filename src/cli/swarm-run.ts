@@ -93,8 +93,7 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
     );
     const swarmId = 'swarmId' in o.source ? o.source.swarmId : local!.waterfall.swarmId;
     if (o.announce.length > 0) {
-      const zt = !!o.zt;
-      announce = { urls: o.announce, swarmId, state, listen: bound, canDial: (a: Address) => (a.kind === 'zt') === zt, log: (l) => display.log(l) };
+      announce = { urls: o.announce, swarmId, state, listen: bound, canDial: (a: Address) => node.canDial(a), log: (l) => display.log(l) };
     }
     const found = local ?? (await findWaterfall(o, node, state, display, stopper.signal, announce).catch((err) => {
       if (stopper.signal.aborted) return undefined;

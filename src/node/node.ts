@@ -29,6 +29,8 @@ export interface NodeOptions {
   wireTimeouts?: Partial<WireTimeouts>;
   /** Connect timeout in ms (default 10 s). */
   connectTimeoutMs?: number;
+  /** The address kinds the transport dials (default: `zt` for the ZeroTier transport, else `ip`). */
+  dials?: readonly Address['kind'][];
 }
 
 export interface DialOptions {
@@ -50,10 +52,17 @@ export class Node {
   private readonly opening = new Set<Wire>();
   private handshakes = 0;
   private closed = false;
+  private readonly dials: ReadonlySet<Address['kind']>;
 
   constructor(private readonly opts: NodeOptions) {
     this.nodeId = opts.transport.nodeId;
     this.nodeIdHex = toHex(this.nodeId);
+    this.dials = new Set(opts.dials ?? [opts.transport.name === 'zerotier' ? 'zt' : 'ip']);
+  }
+
+  /** Whether this node's transport dials `a` (TCP: host:port; ZeroTier: zt:<node id>:<port>). */
+  canDial(a: Address): boolean {
+    return this.dials.has(a.kind);
   }
 
   /** The port we accept connections on (0 when not listening): it goes in every HELLO. */

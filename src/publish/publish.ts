@@ -10,7 +10,7 @@ import { BytefallError } from '../errors.js';
 import { buildWaterfall } from '../format/build.js';
 import { encodeLayers } from '../format/layers.js';
 import { equalBytes } from '../format/bytes.js';
-import { CHUNKING_CDC, type EntryInput, type Entry, type Waterfall } from '../format/model.js';
+import { CHUNKING_CDC, type EntryInput, type Entry, type PeerRecord, type Waterfall } from '../format/model.js';
 import { publicKeyOf } from '../keys/ed25519.js';
 import { cdcRoot } from '../hash/cdc.js';
 import { EMPTY_ROOT, merkleRoot } from '../hash/merkle.js';
@@ -41,6 +41,8 @@ export interface PublishOptions {
   pieceSize?: number;
   /** Default: the previous sequence + 1. */
   sequence?: number;
+  /** The footer's peer records (unsigned hints); default: the previous version's. */
+  peers?: readonly PeerRecord[];
   publishTime?: number;
   onProgress?: (p: HashProgress) => void;
 }
@@ -147,6 +149,7 @@ export async function publishNext(dir: string, prev: PreviousVersion, opts: Publ
     publishTime: opts.publishTime ?? Date.now(),
     seed: opts.seed,
     entries,
+    peers: [...(opts.peers ?? w.peers)],
   });
   const newFiles = built.waterfall.entries.filter((e) => !e.isDir);
   const layers = encodeLayers(built.waterfall, newFiles.map((e) => layerOf.get(key(e.path))!));

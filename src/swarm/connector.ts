@@ -3,6 +3,8 @@
 // addresses that fail; never a banned node or address, never ourselves, never a seed while
 // we are one. The book is bounded, so PEX floods cannot grow it.
 import { BytefallError } from '../errors.js';
+import type { PeerRecord } from '../format/model.js';
+import type { Address } from '../net/address.js';
 import type { Swarm } from './session.js';
 
 export type PeerSource = 'user' | 'waterfall' | 'pex' | 'announce';
@@ -35,6 +37,11 @@ export class Connector {
 
   get size(): number {
     return this.book.size;
+  }
+
+  /** Every address in the book (for tests and diagnostics). */
+  addresses(): string[] {
+    return [...this.book.keys()];
   }
 
   add(address: string, nodeId: string | undefined, source: PeerSource, seed = false): void {
@@ -130,6 +137,12 @@ export class Connector {
     if (worst) this.book.delete(worst.address);
     return worst !== undefined;
   }
+}
+
+/** Where a Waterfall peer record points: kind 0 is `zt:<node id>:<port>`, kinds 1 and 2 `ip:port`. */
+export function peerRecordAddress(p: PeerRecord): Address {
+  if (p.kind === 0) return { kind: 'zt', node: p.ztAddress.toString(16).padStart(10, '0'), port: p.port };
+  return { kind: 'ip', host: p.ip, port: p.port };
 }
 
 function rank(c: Candidate): number {

@@ -17,7 +17,7 @@ import {
 import type { SwarmDecision } from '../wire/handshake.js';
 import type { Wire } from '../wire/wire.js';
 import { Choker, type ChokerOptions } from './choker.js';
-import { Connector } from './connector.js';
+import { Connector, peerRecordAddress } from './connector.js';
 import { Downloader } from './download.js';
 import { FileChanges } from './file-changes.js';
 import { HashFetcher } from './hash-fetch.js';
@@ -177,10 +177,11 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     for (let f = 0; f < this.layout.files.length; f++) this.fileChanges?.consider(f);
     this.node.add(this);
     for (const a of this.o.peers ?? []) this.connector.add(a, undefined, 'user');
+    // The Waterfall's peer records whose kind our transport dials: kinds 1 and 2 over TCP, kind 0 over ZeroTier.
     for (const p of this.waterfall.peers) {
-      if (p.kind === 0) continue; // ZeroTier: no transport yet
-      const address = formatAddress({ kind: 'ip', host: p.ip, port: p.port });
-      this.connector.add(address, p.publicKey.some((b) => b !== 0) ? toHex(p.publicKey) : undefined, 'waterfall');
+      const address = peerRecordAddress(p);
+      if (!this.node.canDial(address)) continue;
+      this.connector.add(formatAddress(address), p.publicKey.some((b) => b !== 0) ? toHex(p.publicKey) : undefined, 'waterfall');
     }
     this.timer = setInterval(() => this.tick(), this.opts.tickMs);
     this.timer.unref?.();

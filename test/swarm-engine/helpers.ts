@@ -69,6 +69,8 @@ export interface NodeSpec extends Partial<Omit<SwarmOptions, 'node' | 'waterfall
   /** Wraps the storage (to inject faults). */
   wrapStorage?: (s: Storage) => Storage;
   nodeOptions?: Partial<NodeOptions>;
+  /** Where the node listens (default `<its host>:0`), e.g. a `zt:` address. */
+  listen?: string;
 }
 
 export class TestSwarm {
@@ -87,7 +89,7 @@ export class TestSwarm {
     const id = new Uint8Array(randomBytes(32));
     const logs: string[] = [];
     const node = new Node({ transport: this.net.transport(id, host), log: (l) => logs.push(l), ...spec.nodeOptions });
-    const bound = await node.listen(`${host}:0`);
+    const bound = await node.listen(spec.listen ?? `${host}:0`);
     const specs = this.data.waterfall.entries.filter((e) => !e.isDir).map((e) => ({ path: e.path, size: e.size, pieceSize: e.pieceSize, id: e.hash }));
     const fs = spec.dir ? await FsStorage.open(spec.dir, specs) : undefined;
     const inner: Storage = fs ?? new MemoryStorage(specs);
@@ -99,9 +101,10 @@ export class TestSwarm {
     }
     const storage = spec.wrapStorage ? spec.wrapStorage(inner) : inner;
     const withLayers = spec.withLayers ?? spec.have === 'all';
+    const { listen: _listen, ...swarmSpec } = spec;
     const swarm = new Swarm({
       tickMs: 100,
-      ...spec,
+      ...swarmSpec,
       node,
       waterfall: this.data.waterfall,
       servedWaterfall: this.data.served,

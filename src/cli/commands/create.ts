@@ -18,6 +18,9 @@ import { atomicWriteFile } from '../../util/atomic-write.js';
 import { Output, formatBytes } from '../output.js';
 import { Progress } from '../progress.js';
 import { parseCount, parseSalt, parseSize } from '../parse.js';
+import type { PeerRecord } from '../../format/model.js';
+import { collect, parsePeerRecord } from './swarm-options.js';
+import { peerText } from './inspect.js';
 
 interface CreateOptions {
   key: string;
@@ -29,6 +32,7 @@ interface CreateOptions {
   sequence?: string;
   threads?: string;
   embedPrivateKey?: boolean;
+  peerRecord: string[];
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -48,6 +52,7 @@ export function registerCreate(program: Command): void {
     .option('--sequence <n>', 'version sequence number', '1')
     .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
     .option('--embed-private-key', "write the private key into the key block (a publisher's working copy; never share it)")
+    .option('--peer-record <address>', "a peer for the Waterfall's footer: host:port, [ipv6]:port or zt:<node id>:<port>, optionally #<node key hex> (repeatable)", collect, [] as string[])
     .option('-f, --force', 'overwrite an existing output file')
     .option('--json', 'JSON lines: progress events and a final summary')
     .option('-q, --quiet', 'print nothing but errors')
@@ -59,6 +64,7 @@ export function registerCreate(program: Command): void {
       const sequence = parseCount(opts.sequence ?? '1', '--sequence', 1, Number.MAX_SAFE_INTEGER);
       const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
       const salt = opts.salt === undefined ? new Uint8Array(randomBytes(64)) : parseSalt(opts.salt);
+      const peers = opts.peerRecord.map(parsePeerRecord);
       const key = readKeyFile(opts.key);
       const layersPath = `${opts.output}.layers`;
       for (const p of [opts.output, layersPath]) {
@@ -76,7 +82,7 @@ export function registerCreate(program: Command): void {
         await pool.destroy();
       }
       const { warnings, hashed } = done;
-      const { built, layers } = buildAndLayers(name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed);
+      const { built, layers } = buildAndLayers(name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed, peers);
       atomicWriteFile(opts.output, built.bytes, { overwrite: !!opts.force });
       atomicWriteFile(layersPath, layers, { overwrite: !!opts.force });
 
@@ -94,11 +100,13 @@ export function registerCreate(program: Command): void {
         directories,
         bytes,
         skipped: warnings.map((w) => w.path.join('/')),
+        peerRecords: built.waterfall.peers.length,
         seconds: secs,
       });
       out.line(`wrote ${opts.output} (${formatBytes(built.bytes.length)}) and ${layersPath}`);
       out.line(`  ${files.length} files, ${directories} directories, ${formatBytes(bytes)} hashed in ${secs.toFixed(2)} s (${formatBytes(bytes / Math.max(secs, 1e-3))}/s)`);
       out.line(`  swarm id: ${toHex(built.waterfall.swarmId)}`);
+      if (peers.length > 0) out.line(`  peer records: ${built.waterfall.peers.map(peerText).join(', ')}`);
       if (opts.embedPrivateKey) out.warn(`${opts.output} EMBEDS THE PRIVATE KEY: keep it to yourself; publish a copy made without --embed-private-key`);
     });
 }
@@ -130,7 +138,8 @@ function buildAndLayers(
   seed: Uint8Array,
   embedPrivateKey: boolean,
   hashed: HashTreeResult,
+  peers: PeerRecord[],
 ): { built: Built; layers: Uint8Array } {
-  const built = buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey });
+  const built = buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey, peers });
   return { built, layers: encodeLayers(built.waterfall, hashed.perFileLeaves) };
 }

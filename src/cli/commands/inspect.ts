@@ -79,6 +79,7 @@ export function inspectJson(w: Waterfall): Record<string, unknown> {
       permissions: '0' + e.permissions.toString(8),
       hash: toHex(e.hash),
     })),
-    peers: w.peers.map((p) => ({ address: peerText(p), publicKey: toHex(p.publicKey), confidence: p.confidence })),
+    // kind: 0 ZeroTier only (address zt:<node id>:<port>), 1 IPv4, 2 IPv6 (docs/FORMAT.md, "Footer")
+    peers: w.peers.map((p) => ({ address: peerText(p), kind: p.kind, publicKey: toHex(p.publicKey), confidence: p.confidence })),
   };
 }

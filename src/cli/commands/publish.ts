@@ -20,7 +20,8 @@ import { Output, formatBytes } from '../output.js';
 import { Progress } from '../progress.js';
 import { readWaterfallFile } from '../read-waterfall.js';
 import { parseCount, parseSize } from '../parse.js';
-import { parseAnnounceUrl } from './swarm-options.js';
+import { collect, parseAnnounceUrl, parsePeerRecord } from './swarm-options.js';
+import { peerText } from './inspect.js';
 
 interface PublishCliOptions {
   key: string;
@@ -33,6 +34,7 @@ interface PublishCliOptions {
   threads?: string;
   force?: boolean;
   announce: string[];
+  peerRecord: string[];
   json?: boolean;
   quiet?: boolean;
 }
@@ -52,6 +54,7 @@ export function registerPublish(program: Command): void {
     .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
     .option('-f, --force', 'overwrite existing output files')
     .option('--announce <url>', "push the new version's signed record to this announce service (repeatable)", (v: string, l: string[]) => [...l, v], [] as string[])
+    .option('--peer-record <address>', "a peer for the footer: host:port, [ipv6]:port or zt:<node id>:<port>, optionally #<node key hex> (repeatable; default: the previous version's)", collect, [] as string[])
     .option('--json', 'JSON lines: progress events and a final summary')
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (dir: string, opts: PublishCliOptions) => {
@@ -65,6 +68,7 @@ export function registerPublish(program: Command): void {
       const sequence = opts.sequence === undefined ? undefined : parseCount(opts.sequence, '--sequence', 1, Number.MAX_SAFE_INTEGER);
       const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
       for (const u of opts.announce) parseAnnounceUrl(u);
+      const peers = opts.peerRecord.length > 0 ? opts.peerRecord.map(parsePeerRecord) : undefined;
       const key = readKeyFile(opts.key);
       const paths = [opts.output, layersPathOf(opts.output), indexPathOf(opts.output)];
       for (const p of paths) {
@@ -75,7 +79,7 @@ export function registerPublish(program: Command): void {
 
       const progress = new Progress(out, 'hashing');
       const published = await withHashPool({ threads }, (pool) =>
-        publishNext(dir, previous, { pool, seed: key.seed, rehash: !!opts.rehash, chunking, pieceSize, sequence, onProgress: (p) => progress.update(p) }),
+        publishNext(dir, previous, { pool, seed: key.seed, rehash: !!opts.rehash, chunking, pieceSize, sequence, peers, onProgress: (p) => progress.update(p) }),
       ).finally(() => progress.stop());
 
       atomicWriteFile(opts.output, published.bytes, { overwrite: !!opts.force });
@@ -85,11 +89,12 @@ export function registerPublish(program: Command): void {
       const s = published.stats;
       const w = published.waterfall;
       const secs = (Date.now() - started) / 1000;
-      out.event({ event: 'published', waterfall: opts.output, sequence: w.sequence, swarmId: toHex(w.swarmId), waterfallId: toHex(w.waterfallId), ...s, seconds: secs });
+      out.event({ event: 'published', waterfall: opts.output, sequence: w.sequence, swarmId: toHex(w.swarmId), waterfallId: toHex(w.waterfallId), ...s, peerRecords: w.peers.length, seconds: secs });
       out.line(`wrote ${opts.output} (version ${w.sequence}, format ${w.version.join('.')}), ${paths[1]} and ${paths[2]}`);
       out.line(`  ${s.files} files: ${s.reused} unchanged, ${s.changed} changed, ${s.added} added, ${s.removed} removed${s.same ? `, ${s.same} touched but the same` : ''}`);
       out.line(`  ${formatBytes(s.bytesHashed)} hashed in ${secs.toFixed(2)} s`);
       out.line(`  swarm id: ${toHex(w.swarmId)} (unchanged)`);
+      if (w.peers.length > 0) out.line(`  peer records${peers ? '' : ' (kept from the previous version)'}: ${w.peers.map(peerText).join(', ')}`);
       if (opts.announce.length > 0) {
         const announcer = new Announcer({ urls: opts.announce, swarmId: w.swarmId, publicKey: w.publicKey, peerCount: () => 0 });
         for (const o of await announcer.pushRecord(recordFor(w, key.seed))) reportPush(out, o, w.sequence);

@@ -1,7 +1,10 @@
 // The options `seed` and `get` share, and their parsing into SwarmRunOptions.
 import { Option, type Command } from 'commander';
 import { BytefallError } from '../../errors.js';
+import { isIPv4 } from 'node:net';
+import type { PeerRecord } from '../../format/model.js';
 import { parseAddress } from '../../net/address.js';
+import { fromHex } from '../../util/hex.js';
 import { parseNetworkId } from '../../net/zt/ids.js';
 import { parseCount, parseSize } from '../parse.js';
 import type { SwarmRunOptions } from '../swarm-run.js';
@@ -23,7 +26,7 @@ export interface SwarmCliOptions {
   quiet?: boolean;
 }
 
-const collect = (value: string, list: string[]) => [...list, value];
+export const collect = (value: string, list: string[]) => [...list, value];
 
 export function swarmOptions(cmd: Command, defaultListen: string): Command {
   return cmd
@@ -80,4 +83,29 @@ export function parseAnnounceUrl(text: string): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BytefallError('BAD_ARGUMENT', `--announce takes an http(s) URL, got "${text}"`);
   return url;
+}
+
+/**
+ * A Waterfall footer peer record (docs/FORMAT.md) from `--peer-record`: `host:port` or
+ * `[v6]:port` with an IP literal (kinds 1, 2), or `zt:<node id>:<port>` (kind 0), optionally
+ * followed by `#<64 hex digits>`, the peer's node key. Confidence 0.
+ */
+export function parsePeerRecord(text: string): PeerRecord {
+  const hash = text.indexOf('#');
+  const addressText = hash < 0 ? text : text.slice(0, hash);
+  let publicKey: Uint8Array = new Uint8Array(32);
+  if (hash >= 0) {
+    const keyText = text.slice(hash + 1);
+    if (!/^[0-9a-fA-F]{64}$/.test(keyText)) {
+      throw new BytefallError('BAD_ARGUMENT', `--peer-record ${JSON.stringify(text)}: the node key after '#' must be 64 hex digits`);
+    }
+    publicKey = fromHex(keyText.toLowerCase())!;
+  }
+  const a = parseAddress(addressText);
+  if (a.kind === 'zt') return { publicKey, ztAddress: BigInt(`0x${a.node}`), confidence: 0, kind: 0, port: a.port, ip: '' };
+  if (a.host.includes('%')) throw new BytefallError('BAD_ARGUMENT', `--peer-record ${JSON.stringify(text)}: an IPv6 zone id has no meaning in a Waterfall`);
+  if (!isIPv4(a.host) && !addressText.startsWith('[')) {
+    throw new BytefallError('BAD_ARGUMENT', `--peer-record ${JSON.stringify(text)}: a peer record holds an IP address or a ZeroTier node id, not a host name`);
+  }
+  return { publicKey, ztAddress: 0n, confidence: 0, kind: isIPv4(a.host) ? 1 : 2, port: a.port, ip: a.host };
 }
