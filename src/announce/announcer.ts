@@ -18,6 +18,11 @@ export interface AnnouncerOptions {
   port?: number;
   /** Connected peers now: the poll policy asks more often with fewer. */
   peerCount: () => number;
+  /**
+   * Peers the node knows, connected or not (--peer, the Waterfall's peer records, PEX, a
+   * lookup); default peerCount. A node that knows one at start() does not poll at join.
+   */
+  knownPeers?: () => number;
   /** The newest sequence the node has; only newer records reach onRecord. */
   knownSequence?: () => number;
   onPeers?: (peers: Address[], url: string) => void;
@@ -52,6 +57,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 interface Service {
   client: AnnounceClient;
   intervalS?: number;
+  /** Polled at least once (answered or not). */
+  polled: boolean;
   failures: number;
   /** When the next poll is due (ms since the epoch). */
   dueAt: number;
@@ -76,6 +83,10 @@ export class Announcer {
   readonly #log: (line: string) => void;
   #reported = 0;
   #running = false;
+  /** start() found known peers: no poll at join; without an advertised interval, the join interval. */
+  #joinedWithPeers = false;
+  /** While a node that joined with peers has services that never answered: checks it is connected to someone. */
+  #graceTimer?: unknown;
   /** Aborted by stop(): requests in flight end at once, so a stopping node does not wait for a slow service. */
   #stopper = new AbortController();
 
@@ -94,6 +105,7 @@ export class Announcer {
     this.#services = [...new Set(opts.urls)].map((url) => ({
       client: new AnnounceClient({ url, swarmId: opts.swarmId, publicKey: opts.publicKey, timeoutMs: opts.timeoutMs, fetch: stoppable }),
       intervalS: opts.state?.[url]?.intervalS,
+      polled: false,
       failures: 0,
       dueAt: 0,
     }));
@@ -103,20 +115,33 @@ export class Announcer {
     return this.#services.map((s) => s.client.url);
   }
 
-  /** Starts polling in the background: at once when the node has no peer, else after a random delay. */
+  /**
+   * Starts polling in the background: at once when the node knows no peer (it bootstraps
+   * through the services), else after a random delay by the poll policy, which for a node
+   * that no service has told an interval yet is the join interval: joining costs no request,
+   * the node learns new versions from its peers. Should it still be connected to nobody
+   * joinGraceMs later, or at a later check (its peers are gone or unreachable), it polls like a
+   * node with no peer.
+   */
   start(): void {
     if (this.#running) return;
     this.#running = true;
     if (this.#stopper.signal.aborted) this.#stopper = new AbortController();
+    const peers = this.#opts.peerCount();
+    const knownPeers = Math.max(peers, this.#opts.knownPeers?.() ?? 0);
+    this.#joinedWithPeers = knownPeers > 0;
     for (const s of this.#services) {
-      this.#schedule(s, firstPollDelay({ intervalS: s.intervalS, peers: this.#opts.peerCount() }, this.#random, this.#policy));
+      this.#schedule(s, firstPollDelay({ intervalS: s.intervalS, peers, knownPeers }, this.#random, this.#policy));
     }
+    if (this.#joinedWithPeers) this.#armGrace(this.#policy.joinGraceMs);
   }
 
   /** Stops polling and ends the requests in flight (they count as failures, not logged). */
   stop(): void {
     this.#running = false;
     this.#stopper.abort();
+    if (this.#graceTimer !== undefined) this.#timers.clear(this.#graceTimer);
+    this.#graceTimer = undefined;
     for (const s of this.#services) {
       if (s.timer !== undefined) this.#timers.clear(s.timer);
       s.timer = undefined;
@@ -176,8 +201,9 @@ export class Announcer {
     const port = this.#opts.port;
     const addresses = this.#opts.addresses?.length ? [...this.#opts.addresses] : undefined;
     let view: ServiceView;
+    s.polled = true;
     try {
-      view = await s.client.poll({ addresses, port, interval: baseIntervalS(s.intervalS, this.#policy) });
+      view = await s.client.poll({ addresses, port, interval: baseIntervalS(s.intervalS, this.#policy, this.#withPeers()) });
     } catch (err) {
       this.#failed(s, err as Error);
       return undefined;
@@ -207,6 +233,33 @@ export class Announcer {
     s.logged = kind;
   }
 
+  /** Joined knowing peers and connected to one now: without an advertised interval, the join interval applies. */
+  #withPeers(): boolean {
+    return this.#joinedWithPeers && this.#opts.peerCount() > 0;
+  }
+
+  /**
+   * While some service was never polled, joinGraceMs after start and then every 2, 4 ... up to
+   * 60 minutes: if no peer is connected, those services are polled now (the node lost its peers).
+   */
+  #armGrace(afterMs: number): void {
+    this.#graceTimer = this.#timers.set(() => {
+      this.#graceTimer = undefined;
+      if (!this.#running) return;
+      const waiting = this.#services.filter((s) => s.intervalS === undefined && !s.polled);
+      if (waiting.length === 0) return;
+      if (this.#opts.peerCount() === 0) {
+        for (const s of waiting) {
+          if (s.timer === undefined) continue; // a poll is under way
+          this.#timers.clear(s.timer);
+          s.timer = undefined;
+          this.#schedule(s, 0);
+        }
+      }
+      this.#armGrace(Math.min(afterMs * 2, Math.max(3_600_000, this.#policy.joinGraceMs)));
+    }, afterMs);
+  }
+
   #schedule(s: Service, delayMs: number): void {
     if (!this.#running) return;
     s.dueAt = this.#now() + delayMs;
@@ -220,7 +273,7 @@ export class Announcer {
       if (!this.#running) return;
       if (this.#now() < s.dueAt) return this.#arm(s);
       void this.#poll(s).then(() => {
-        const input = { intervalS: s.intervalS, peers: this.#opts.peerCount(), failures: s.failures };
+        const input = { intervalS: s.intervalS, peers: this.#opts.peerCount(), failures: s.failures, joinedWithPeers: this.#withPeers() };
         this.#schedule(s, nextPollDelay(input, this.#random, this.#policy));
       });
     }, Math.min(wait, MAX_TIMER_MS));

@@ -60,7 +60,10 @@ export async function lookupPeers(a: Announcer, o: NodeAnnounceOptions, signal: 
   }
 }
 
-/** Starts polling for `swarm`: peers to its connector, newer records to `onRecord`. Stop it with stopSwarmAnnouncer. */
+/**
+ * Starts polling for `swarm`: peers to its connector, newer records to `onRecord`. Stop it with
+ * stopSwarmAnnouncer. Call it after the swarm's known addresses are in its connector.
+ */
 export function startSwarmAnnouncer(o: NodeAnnounceOptions, swarm: Swarm, onRecord: (r: VersionRecord, url: string) => void): Announcer {
   const a = new Announcer({
     urls: o.urls,
@@ -68,6 +71,9 @@ export function startSwarmAnnouncer(o: NodeAnnounceOptions, swarm: Swarm, onReco
     publicKey: swarm.waterfall.publicKey,
     ...announceWhere(o.listen),
     peerCount: () => swarm.peers.size,
+    // --peer, the Waterfall's peer records and the peers a lookup found are in the connector's
+    // book before start(): a node that knows peers does not poll at join (docs/ANNOUNCE.md, "Budget").
+    knownPeers: () => swarm.peers.size + swarm.connector.size,
     knownSequence: () => swarm.waterfall.sequence,
     onPeers: (peers) => {
       if (swarm.stopped) return;

@@ -210,3 +210,48 @@ test('announcer: a failing service is asked less and less often (backoff), never
     await svc.close();
   }
 });
+
+test('announcer: a node with peers does not poll at join; it polls only if it is still connected to nobody after the grace', async () => {
+  await withServer({}, async (svc) => {
+    await new AnnounceClient({ url: svc.url, swarmId }).pushRecord(testRecord(2));
+    const clock = { now: 1_800_000_000_000 };
+    const t = manualTimers(clock);
+    let connected = 0;
+    const hits = { n: 0 };
+    const counting: typeof fetch = (input, init) => {
+      hits.n++;
+      return fetch(input, init);
+    };
+    // --peer given (or Waterfall peer records, PEX): known, not connected yet at start
+    const a = new Announcer({ urls: [svc.url], swarmId, port: 7300, peerCount: () => connected, knownPeers: () => 3 + connected, now: () => clock.now, timers: t.timers, fetch: counting, random: () => 0.5 });
+    a.start();
+    connected = 3;
+    await t.advance(0);
+    await t.advance(86_400_000); // a day with peers: the join interval is 60 days
+    assert.equal(hits.n, 0, 'no request at join, none on the first day');
+    a.stop();
+    assert.equal(t.pending.length, 0);
+    assert.deepEqual(a.exportState(), {});
+
+    // the same node whose peers never answer: after the grace it bootstraps like a node with no peer
+    connected = 0;
+    const b = new Announcer({ urls: [svc.url], swarmId, port: 7301, peerCount: () => connected, knownPeers: () => 3, now: () => clock.now, timers: t.timers, fetch: counting, random: () => 0.5 });
+    b.start();
+    await t.advance(30_000);
+    assert.equal(hits.n, 0, 'within the grace: no request');
+    await t.advance(60_000);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(hits.n, 1, 'connected to nobody after the grace: one poll');
+    assert.deepEqual(Object.keys(b.exportState()), [svc.url]);
+    b.stop();
+    assert.equal(t.pending.length, 0);
+
+    // a node that knows no peer at all polls at once (the bootstrap)
+    const c = new Announcer({ urls: [svc.url], swarmId, port: 7302, peerCount: () => 0, knownPeers: () => 0, now: () => clock.now, timers: t.timers, fetch: counting, random: () => 0.5 });
+    c.start();
+    await t.advance(0);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(hits.n, 2);
+    c.stop();
+  });
+});

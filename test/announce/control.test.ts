@@ -101,5 +101,21 @@ test('poll policy: failures back off exponentially with jitter, capped, and neve
 
 test('poll policy: a node with no peer polls at once at start, others wait', () => {
   assert.equal(firstPollDelay({ peers: 0 }, () => 0.5), 0);
+  assert.equal(firstPollDelay({ peers: 0, knownPeers: 0 }, () => 0.5), 0);
   assert.ok(firstPollDelay({ peers: 5 }, () => 0.5) >= POLL_DEFAULTS.minDelayMs);
+  assert.ok(firstPollDelay({ peers: 0, knownPeers: 3 }, () => 0.5) >= POLL_DEFAULTS.minDelayMs, 'known peers, none connected yet: no poll at join');
+});
+
+test('poll policy: a node that joined knowing peers and was told no interval uses the join interval, so joining costs no request', () => {
+  assert.equal(baseIntervalS(undefined, POLL_DEFAULTS, true), POLL_DEFAULTS.joinIntervalS);
+  assert.equal(baseIntervalS(7200, POLL_DEFAULTS, true), 7200, 'an advertised interval wins');
+  // first poll of a node knowing 30 peers: mean joinInterval; with u = 1 - e^-1 the delay is exactly the mean
+  const u = 1 - Math.exp(-1);
+  assert.equal(firstPollDelay({ peers: 0, knownPeers: 30 }, () => u), POLL_DEFAULTS.joinIntervalS * 1000);
+  // of 100,000 joiners, the ones that poll on their first day: about 100,000 x 1 day / 60 days
+  let x = 7;
+  const random = () => ((x = (x * 48271) % 2147483647) / 2147483647);
+  let firstDay = 0;
+  for (let i = 0; i < 100_000; i++) if (firstPollDelay({ peers: 0, knownPeers: 30 }, random) < 86_400_000) firstDay++;
+  assert.ok(firstDay < 2_500, `${firstDay} of 100,000 joiners poll on their first day`);
 });
