@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { NativeSocket } from '../src/net/zt/addon.js';
 
 const [home, network] = process.argv.slice(2);
-const transport = await createZtTransport({ key: nodeKeyFromSeed(new Uint8Array(32).fill(9)), home, network });
+const transport = await createZtTransport({ key: nodeKeyFromSeed(new Uint8Array(32).fill(9)), home, network, rootsFile: process.env.ZT_ROOTS || undefined });
 
 function count(stream: Duplex): void {
   const cpu0 = process.cpuUsage();

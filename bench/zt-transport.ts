@@ -5,6 +5,8 @@
 // (bench/zt-sink.ts). CPU-seconds per GB count both ends. libzt is LIBZT_PATH when
 // set (real libzt: ZeroTier's crypto and lwIP included), else the stub libzt of the
 // tests (kernel TCP on 127.0.0.1: the cost of the addon and its I/O thread only).
+// With ZT_ROOTS=<roots file> both nodes use those private roots (docs/ZEROTIER.md:
+// real libzt offline, e.g. in a network namespace next to a root of its own).
 // Usage: node dist/bench/zt-transport.js [MiB]
 import net from 'node:net';
 import { fork } from 'node:child_process';
@@ -99,7 +101,7 @@ const next = (type: string) =>
 sink.on('message', (m: (typeof messages)[number]) => messages.push(m));
 const ready = await next('ready');
 messages.length = 0;
-const zt = await createZtTransport({ key: nodeKeyFromSeed(new Uint8Array(32).fill(1)), home: join(scratch, 'home-a'), network });
+const zt = await createZtTransport({ key: nodeKeyFromSeed(new Uint8Array(32).fill(1)), home: join(scratch, 'home-a'), network, rootsFile: process.env.ZT_ROOTS || undefined });
 
 async function remote(name: string, open: () => Promise<Duplex>): Promise<Row> {
   const out = await open();

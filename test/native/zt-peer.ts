@@ -20,12 +20,15 @@ interface PeerConfig {
   mode: 'echo' | 'wire';
   blocks?: number;
   rootsFile?: string;
+  /** How long to wait to reach a root (real libzt: its first pings are 5 s apart). */
+  onlineTimeoutMs?: number;
 }
 
 const config = JSON.parse(process.argv[2]) as PeerConfig;
 const key = nodeKeyFromSeed(new Uint8Array(32).fill(config.seed));
 const SWARM = new Uint8Array(32).fill(0x51);
-const send = (m: object) => process.send?.(m);
+// after `stop` the IPC channel closes while connections may still report
+const send = (m: object) => void (process.connected && process.send?.(m));
 
 function serve(conn: Connection, initiator: boolean): void {
   send({ type: 'accepted', remote: formatAddress(conn.remoteAddress), remoteNodeId: toHex(conn.remoteNodeId), initiator });
@@ -51,7 +54,7 @@ function serve(conn: Connection, initiator: boolean): void {
 }
 
 try {
-  const transport = await createZtTransport({ key, home: config.home, network: config.network, rootsFile: config.rootsFile, onlineTimeoutMs: 10_000 });
+  const transport = await createZtTransport({ key, home: config.home, network: config.network, rootsFile: config.rootsFile, onlineTimeoutMs: config.onlineTimeoutMs ?? 10_000 });
   const server = await transport.listen(transport.addressFor(config.port));
   server.on('connection', (conn) => serve(conn, false));
   server.on('refused', (addr, err) => send({ type: 'refused', remote: formatAddress(addr), code: (err as { code?: string }).code }));

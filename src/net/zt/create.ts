@@ -23,7 +23,8 @@ export interface ZtTransportOptions {
   log?: (line: string) => void;
 }
 
-const MAX_ROOTS_FILE = 64 * 1024;
+// libzt keeps at most ZTS_STORE_DATA_LEN (4096) bytes of roots (zts_init_set_roots)
+const MAX_ROOTS_FILE = 4096;
 
 export function readRootsFile(path: string): Uint8Array {
   let size: number;

@@ -36,7 +36,7 @@ export interface ZtNodeEvents {
 
 const DEFAULT_ONLINE_TIMEOUT_MS = 60_000;
 const DEFAULT_ADDRESS_TIMEOUT_MS = 60_000;
-const MAX_ROOTS_LEN = 64 * 1024;
+const MAX_ROOTS_LEN = 4096; // libzt: ZTS_STORE_DATA_LEN
 
 function checkOptions(opts: ZtNodeOptions): void {
   if (typeof opts?.home !== 'string' || opts.home.length === 0) throw new BytefallError('BAD_ARGUMENT', 'the ZeroTier home must be a directory path');
