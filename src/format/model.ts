@@ -80,19 +80,10 @@ export interface Waterfall {
 }
 
 /** What `create`/`publish` know about one entry before the Waterfall is built. */
-export interface EntryInput {
-  path: string[];
-  isDir: boolean;
-  size: number;
-  created: number;
-  changed: number;
-  pieceSize: number;
-  fileVersion: number;
-  permissions: number;
+export interface EntryInput
+  extends Pick<Entry, 'path' | 'isDir' | 'size' | 'created' | 'changed' | 'pieceSize' | 'fileVersion' | 'permissions' | 'pieceCount'> {
   /** CHUNKING_FIXED (the default) or CHUNKING_CDC; a Waterfall with a CDC file is format 1.1. */
   chunking?: number;
-  /** CDC files: the number of pieces (their lengths are in the piece layer). */
-  pieceCount?: number;
   /** Merkle root of the file's pieces (32 bytes; for a CDC file, over its CDC leaves); ignored for directories. */
   root: Uint8Array;
 }
