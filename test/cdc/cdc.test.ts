@@ -91,20 +91,28 @@ test('the pinned vector (test/fixtures/cdc-vector.json): lengths, hashes and roo
 });
 
 test('an insertion or a deletion changes only the pieces around it', () => {
-  const rng = new Rng(testSeed());
-  const data = rng.bytes(2 << 20);
+  // Content-defined boundaries resynchronise after an edit, usually at once (1 new piece) but
+  // now and then a few pieces later: over 400 edits, 93% changed 1 piece and the worst 10 of
+  // about 113. So the test checks 40 edits on fixed seeds: on average at most 2 new pieces, never
+  // more than 12 (fixed-size pieces would change every piece after the edit: about 60 here).
   const avg = 16 * KiB;
   const keys = (d: Uint8Array) => {
     const r = chunkBytes(d, avg);
     return new Set(Array.from({ length: r.length / 36 }, (_, i) => hex(r.subarray(36 * i, 36 * i + 36))));
   };
-  const before = keys(data);
-  const inserted = keys(Buffer.concat([data.subarray(0, 1_000_000), rng.bytes(100), data.subarray(1_000_000)]));
-  const deleted = keys(Buffer.concat([data.subarray(0, 700_000), data.subarray(700_500)]));
-  for (const after of [inserted, deleted]) {
-    const fresh = [...after].filter((k) => !before.has(k)).length;
-    assert.ok(fresh <= 3, `${fresh} new pieces of ${after.size}`);
+  const counts: number[] = [];
+  for (let seed = 1; seed <= 20; seed++) {
+    const rng = new Rng(seed);
+    const data = rng.bytes(2 << 20);
+    const before = keys(data);
+    const inserted = keys(Buffer.concat([data.subarray(0, 1_000_000), rng.bytes(100), data.subarray(1_000_000)]));
+    const deleted = keys(Buffer.concat([data.subarray(0, 700_000), data.subarray(700_500)]));
+    for (const after of [inserted, deleted]) counts.push([...after].filter((k) => !before.has(k)).length);
   }
+  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+  assert.ok(mean <= 2, `on average ${mean} new pieces per edit: ${counts}`);
+  assert.ok(Math.max(...counts) <= 12, `an edit changed ${Math.max(...counts)} pieces: ${counts}`);
+  assert.ok(counts.every((c) => c >= 1), 'every edit changes at least the piece it lands in');
 });
 
 test('chunkFile and hashRuns read a file straight into WASM memory', () => {
