@@ -15,16 +15,31 @@ export interface InFlight {
   timedOut: boolean;
 }
 
-/** What we asked the peer for. Ids are ours to choose. */
-export class OutgoingRequests {
-  private readonly map = new Map<number, InFlight>();
-  private nextId = 0;
+/** The requests of one direction, by id. */
+abstract class Requests {
+  protected readonly map = new Map<number, InFlight>();
 
   constructor(readonly limit = MAX_REQUESTS_IN_FLIGHT) {}
 
   get size(): number {
     return this.map.size;
   }
+
+  get(reqId: number): InFlight | undefined {
+    return this.map.get(reqId);
+  }
+
+  take(reqId: number): InFlight | undefined {
+    const r = this.map.get(reqId);
+    if (r) this.map.delete(reqId);
+    return r;
+  }
+}
+
+/** What we asked the peer for. Ids are ours to choose. */
+export class OutgoingRequests extends Requests {
+  private nextId = 0;
+
 
   /** Allocates an id; throws when the limit is reached (check `size` first). */
   add(build: (reqId: number) => RequestMsg | HashRequestMsg): InFlight {
@@ -39,15 +54,6 @@ export class OutgoingRequests {
     return r;
   }
 
-  get(reqId: number): InFlight | undefined {
-    return this.map.get(reqId);
-  }
-
-  take(reqId: number): InFlight | undefined {
-    const r = this.map.get(reqId);
-    if (r) this.map.delete(reqId);
-    return r;
-  }
 
   /** Oldest first. */
   values(): IterableIterator<InFlight> {
@@ -62,14 +68,8 @@ export class OutgoingRequests {
 }
 
 /** What the peer asked us for. Ids are the peer's; a duplicate or one too many is a violation. */
-export class IncomingRequests {
-  private readonly map = new Map<number, InFlight>();
+export class IncomingRequests extends Requests {
 
-  constructor(readonly limit = MAX_REQUESTS_IN_FLIGHT) {}
-
-  get size(): number {
-    return this.map.size;
-  }
 
   add(msg: RequestMsg | HashRequestMsg): InFlight {
     if (this.map.has(msg.reqId)) {
@@ -83,15 +83,6 @@ export class IncomingRequests {
     return r;
   }
 
-  get(reqId: number): InFlight | undefined {
-    return this.map.get(reqId);
-  }
-
-  take(reqId: number): InFlight | undefined {
-    const r = this.map.get(reqId);
-    if (r) this.map.delete(reqId);
-    return r;
-  }
 
   ids(): number[] {
     return [...this.map.keys()];
