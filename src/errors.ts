@@ -76,6 +76,11 @@ export const ERROR_CODES = {
   ANNOUNCE_BAD_RESPONSE: 'the announce service sent an invalid response',
   ANNOUNCE_REFUSED: 'the announce service refused the request',
   ANNOUNCE_BAD_RECORD: 'the version record does not verify',
+  // updates (docs/UPDATES.md)
+  OTHER_SWARM: 'the Waterfall belongs to another swarm',
+  STALE_VERSION: 'the version is not newer than the one held',
+  EQUIVOCATION: 'two different Waterfalls were signed with the same sequence',
+  BAD_PROOF: 'not a valid equivocation proof',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

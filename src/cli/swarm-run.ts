@@ -3,10 +3,10 @@
 // the announce services name) and its piece layer, open the storage, run the swarm with its
 // announce services and a progress display, and stop cleanly on Ctrl-C (SIGINT) or SIGTERM:
 // no new peers, pieces under way written, resume state saved, wires closed, transport closed.
-import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BytefallError } from '../errors.js';
-import { decodeLayers } from '../format/layers.js';
+import { decodeLayers, encodeLayers } from '../format/layers.js';
 import { CHUNKING_FIXED, type Waterfall } from '../format/model.js';
 import { rewritePeers } from '../format/rewrite.js';
 import { HashPool } from '../hash/pool.js';
@@ -22,6 +22,11 @@ import { StateDir } from '../node/state-dir.js';
 import { FsStorage } from '../storage/fs-storage.js';
 import { fetchWaterfall } from '../swarm/metadata.js';
 import { Swarm } from '../swarm/session.js';
+import { PieceHashes } from '../swarm/piece-hashes.js';
+import { storageFiles } from '../storage/from-waterfall.js';
+import { Follower } from '../update/follow.js';
+import { openNextStorage } from '../update/prepare.js';
+import { finishSwitch, readSwitchJournal } from '../update/switch.js';
 import { toHex } from '../util/hex.js';
 import { Output, formatBytes } from './output.js';
 import { readWaterfallFile } from './read-waterfall.js';
@@ -46,6 +51,10 @@ export interface SwarmRunOptions {
   quiet?: boolean;
   /** Announce services (--announce, repeatable). */
   announce: string[];
+  /** Follow newer versions peers announce (default true; --no-follow). */
+  follow?: boolean;
+  /** Watch this Waterfall file and update to each newer version written there (--follow-file). */
+  followFile?: string;
   /** --transport zt and its options; undefined: TCP + TLS. */
   zt?: { home?: string; network: string; rootsFile?: string };
   label: string;
@@ -85,6 +94,7 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
   let swarm: Swarm | undefined;
   let announcer: Announcer | undefined;
   let announce: NodeAnnounceOptions | undefined;
+  let follower: Follower | undefined;
   try {
     const bound = await node.listen(o.zt ? (transport as ZtLike).addressFor(listen.port) : listen);
     display.event(
@@ -100,21 +110,36 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
       throw err;
     }));
     if (!found || stopper.signal.aborted) return EXIT_INTERRUPTED;
-    const { waterfall, served } = found;
-    if (!local) checkFixedPieces(waterfall);
+    if (!local) checkFixedPieces(found.waterfall);
+    await finishInterruptedSwitch(dir, state, display);
+    // The version this directory holds wins over an older file; a newer file is an update.
+    const { waterfall, served, offered } = chooseCurrent(found, state, display);
     state.saveWaterfall(served);
-    const layers = findLayers(o, waterfall, state, display);
+    const layers = findLayers(o, waterfall, state, display, offered !== undefined);
     for (const e of waterfall.entries) if (e.isDir) mkdirOrThrow(join(dir, ...e.path));
+    if (layers) {
+      try {
+        state.saveLayers(encodeLayers(waterfall, layers)); // an update plans against them
+      } catch (err) {
+        display.log(`cannot save the piece layer: ${(err as Error).message}`);
+      }
+    }
 
-    const files = waterfall.entries.filter((e) => !e.isDir).map((e) => ({ path: e.path, size: e.size, pieceSize: e.pieceSize, id: e.hash }));
-    storage = await FsStorage.open(dir, files);
+    const files = storageFiles(waterfall);
+    storage = await FsStorage.open(dir, files, { statePath: state.resumePath(waterfall.sequence) });
     pool = new HashPool({ threads: o.threads });
-    const fs = storage;
-    swarm = new Swarm({
-      node, waterfall, servedWaterfall: served, storage, pool, layers,
-      paths: { finalPath: (i) => fs.finalPath(i), partPath: (i) => fs.partPath(i) },
-      download: o.download, peers: o.peers, uploadLimit: o.uploadLimit, pexIntervalMs: o.pexIntervalMs,
-    });
+    const hashPool = pool;
+    const makeSwarm = (v: { waterfall: Waterfall; served: Uint8Array; layers?: Uint8Array[]; storage: FsStorage; checkFiles?: readonly number[] }, download: boolean) => {
+      const fs = v.storage;
+      const sw = new Swarm({
+        node, waterfall: v.waterfall, servedWaterfall: v.served, storage: fs, pool: hashPool, layers: v.layers, checkFiles: v.checkFiles,
+        paths: { finalPath: (i) => fs.finalPath(i), partPath: (i) => fs.partPath(i) },
+        download, peers: o.peers, uploadLimit: o.uploadLimit, pexIntervalMs: o.pexIntervalMs,
+      });
+      watchSwarm(sw, display, state);
+      return sw;
+    };
+    swarm = makeSwarm({ waterfall, served, layers, storage }, o.download);
     if (announce) {
       const announced: string[] = 'announced' in found ? (found.announced as string[] | undefined) ?? [] : [];
       for (const p of announced) swarm.connector.add(p, undefined, 'announce');
@@ -123,25 +148,58 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
     const total = files.reduce((n, f) => n + f.size, 0);
     display.event(
       { event: 'waterfall', name: waterfall.name, swarmId: toHex(waterfall.swarmId), waterfallId: toHex(waterfall.waterfallId), sequence: waterfall.sequence, files: files.length, bytes: total, pieces: storage.layout.totalPieces },
-      `${waterfall.name}: ${files.length} files, ${formatBytes(total)}, swarm ${toHex(waterfall.swarmId)}`,
+      `${waterfall.name}: version ${waterfall.sequence}, ${files.length} files, ${formatBytes(total)}, swarm ${toHex(waterfall.swarmId)}`,
     );
-    return await drive(o, swarm, display, state, stopper.signal);
+    follower = new Follower({
+      dir, state, pool, follow: o.follow ?? true, serveOnly: !o.download,
+      makeSwarm: (v) => makeSwarm(v, true),
+      event: (json, text) => display.event(json, text),
+    }, { waterfall, served, layers: layers ?? [], storage, swarm });
+    if (!layers) {
+      // Fetched by the swarm: the follower needs them to plan an update.
+      swarm.once('layers', (bytes) => (follower!.current.layers = decodeLayers(bytes, waterfall)));
+    }
+    const f = follower;
+    follower.on('switched', (cur) => {
+      swarm = cur.swarm;
+      storage = cur.storage;
+      if (announcer && announce) {
+        stopSwarmAnnouncer(announcer, announce);
+        announcer = startSwarmAnnouncer(announce, cur.swarm, (r, url) => versionAvailable(display, r, url));
+      }
+    });
+    const offers = () => {
+      const next = state.readNext(waterfall.swarmId);
+      if (next && next.waterfall.sequence > waterfall.sequence && next.layers) {
+        f.offerLocal(next.bytes, new PieceHashes(next.waterfall, next.layers).encode(), 'an update left unfinished');
+      }
+      if (offered) f.offerLocal(offered.bytes, offered.layers, offered.source);
+    };
+    const followFile = o.follow === false ? undefined : o.followFile ?? ('file' in o.source ? o.source.file : undefined);
+    const stopWatch = followFile ? watchFollowFile(followFile, f) : undefined;
+    try {
+      return await drive(o, follower, display, stopper.signal, offers);
+    } finally {
+      stopWatch?.();
+      follower.stop();
+    }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     display.stop();
     if (announcer && announce) stopSwarmAnnouncer(announcer, announce);
     await node.close(); // no new peers
-    await swarm?.stop().catch((err) => display.log(`stopping: ${(err as Error).message}`)); // pieces under way written, wires closed
-    await storage?.close().catch((err) => display.log(`saving the resume state: ${(err as Error).message}`));
+    const cur = follower?.current;
+    for (const sw of new Set([swarm, cur?.swarm])) await sw?.stop().catch((err) => display.log(`stopping: ${(err as Error).message}`)); // pieces under way written, wires closed
+    for (const st of new Set([storage, cur?.storage])) await st?.close().catch((err) => display.log(`saving the resume state: ${(err as Error).message}`));
     await pool?.destroy();
     await (transport as Partial<ZtLike>).close?.().catch((err: Error) => display.log(`closing the transport: ${err.message}`));
     if (stopSignal) display.event({ event: 'stopped', signal: stopSignal }, `stopped (${stopSignal}); run the same command again to resume`);
   }
 }
 
-/** Runs the swarm until it completes (get) or a signal stops it; returns the exit code. */
-async function drive(o: SwarmRunOptions, swarm: Swarm, display: SwarmDisplay, state: StateDir, signal: AbortSignal): Promise<number> {
+/** What the runner shows of a swarm (every version's swarm gets the same listeners). */
+function watchSwarm(swarm: Swarm, display: SwarmDisplay, state: StateDir): void {
   let checkedShown = 0;
   swarm.on('checking', ({ done, total }) => {
     const now = Date.now();
@@ -167,42 +225,57 @@ async function drive(o: SwarmRunOptions, swarm: Swarm, display: SwarmDisplay, st
     verifiedShown = now;
     display.event({ event: 'verified', pieces: swarm.verifiedCount, of: swarm.layout.totalPieces });
   });
+}
+
+/** Runs the swarm (and the versions it follows) until it completes (get) or a signal stops it; returns the exit code. */
+async function drive(o: SwarmRunOptions, f: Follower, display: SwarmDisplay, signal: AbortSignal, afterStart: () => void): Promise<number> {
+  const first = f.current.swarm;
   const started = Date.now();
-  const complete = new Promise<void>((resolve) => swarm.on('complete', resolve));
+  let completeNow: (() => void) | undefined;
+  f.on('complete', () => completeNow?.());
   const stopped = new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
-  await Promise.race([swarm.start(), stopped]);
-  const interrupted = () => (!o.download || (o.keepSeeding && swarm.complete) ? 0 : EXIT_INTERRUPTED);
+  await Promise.race([first.start(), stopped]);
+  const interrupted = () => (!o.download || (o.keepSeeding && f.current.swarm.complete) ? 0 : EXIT_INTERRUPTED);
   if (signal.aborted) return interrupted();
-  if (!o.download && !swarm.complete) {
-    const s = swarm.snapshot();
+  afterStart();
+  if (!o.download && !first.complete && !f.updating) {
+    const s = first.snapshot();
     display.event({ event: 'serving', bytesVerified: s.bytesVerified, bytesTotal: s.bytesTotal }, `serving ${formatBytes(s.bytesVerified)} of ${formatBytes(s.bytesTotal)} (the rest is missing or does not match)`);
   }
-  const ticker = setInterval(() => display.status(swarm.snapshot()), 1000);
+  const ticker = setInterval(() => display.status(f.current.swarm.snapshot()), 1000);
   try {
-    await Promise.race([complete, stopped]);
-    if (swarm.complete) {
+    for (;;) {
+      const complete = new Promise<void>((resolve) => {
+        completeNow = resolve;
+        if (f.current.swarm.complete && !f.updating) resolve();
+      });
+      await Promise.race([complete, stopped]);
+      if (signal.aborted) return interrupted();
+      const swarm = f.current.swarm;
       await swarm.storage.flush();
       const s = swarm.snapshot();
       const secs = (Date.now() - started) / 1000;
       display.status(s);
-      const text = o.download
-        ? `complete: ${formatBytes(s.bytesTotal)} verified (downloaded ${formatBytes(s.downloaded)} in ${secs.toFixed(1)} s)`
+      const text = o.download || swarm !== first
+        ? `complete: version ${swarm.waterfall.sequence}, ${formatBytes(s.bytesTotal)} verified (downloaded ${formatBytes(s.downloaded)} in ${secs.toFixed(1)} s)`
         : `serving all ${formatBytes(s.bytesTotal)}`;
-      display.event({ event: 'complete', ...s, seconds: secs }, text);
+      display.event({ event: 'complete', sequence: swarm.waterfall.sequence, ...s, seconds: secs }, text);
       if (!o.keepSeeding) return 0;
+      // Seeding: wait for the next version to complete (or a signal).
+      const nextVersion = new Promise<void>((resolve) => f.once('switched', () => resolve()));
+      await Promise.race([nextVersion, stopped]);
+      if (signal.aborted) return interrupted();
     }
-    await stopped;
-    return interrupted();
   } finally {
     clearInterval(ticker);
   }
 }
 
 /** A Waterfall file given on the command line, checked before anything else happens. */
-function readLocal(file: string): { waterfall: Waterfall; served: Uint8Array } {
+function readLocal(file: string): { waterfall: Waterfall; served: Uint8Array; file: string } {
   const { waterfall, bytes } = readWaterfallFile(file);
   checkFixedPieces(waterfall);
-  return { waterfall, served: waterfall.peers.length > 0 ? rewritePeers(bytes, []) : bytes };
+  return { waterfall, served: waterfall.peers.length > 0 ? rewritePeers(bytes, []) : bytes, file };
 }
 
 /** What --transport zt gives beyond a Transport. */
@@ -218,12 +291,90 @@ async function createTransport(o: SwarmRunOptions, key: Parameters<typeof TcpTls
   return createZtTransport({ key, home: o.zt.home ?? state.ztHome, network: o.zt.network, rootsFile: o.zt.rootsFile, log: (l) => display.log(l) });
 }
 
-/** A verified record of a newer version from an announce service: reported; fetching it comes with updates. */
+/** A verified record of a newer version from an announce service: the node follows it once a peer that holds it says so (VERSION). */
 function versionAvailable(display: SwarmDisplay, r: VersionRecord, url: string): void {
   display.event(
     { event: 'version-available', sequence: r.sequence, waterfallId: toHex(r.waterfallId), publishTime: r.publishTime, from: url },
-    `version ${r.sequence} of this Waterfall is available (announced by ${url}); updating is not implemented yet`,
+    `version ${r.sequence} of this Waterfall is available (announced by ${url}); it is fetched from the peers that hold it`,
   );
+}
+
+/**
+ * The version to run: the one this directory holds (its state folder) unless the file given is
+ * of another swarm or there is none; a given file newer than that is offered as an update, an
+ * older one is ignored (no rollback).
+ */
+function chooseCurrent(
+  found: { waterfall: Waterfall; served: Uint8Array },
+  state: StateDir,
+  display: SwarmDisplay,
+): { waterfall: Waterfall; served: Uint8Array; offered?: { bytes: Uint8Array; layers?: Uint8Array; source: string } } {
+  const held = state.readWaterfall(found.waterfall.swarmId);
+  if (!held || held.waterfall.sequence === found.waterfall.sequence) return found;
+  if (held.waterfall.sequence > found.waterfall.sequence) {
+    display.event(
+      { event: 'version-held', sequence: held.waterfall.sequence, given: found.waterfall.sequence },
+      `this directory holds version ${held.waterfall.sequence}; the Waterfall given is version ${found.waterfall.sequence} (older): running version ${held.waterfall.sequence}`,
+    );
+    return { waterfall: held.waterfall, served: held.bytes };
+  }
+  const file = (found as { file?: string }).file;
+  const layers = file && existsSync(`${file}.layers`) ? new Uint8Array(readFileSync(`${file}.layers`)) : undefined;
+  display.event(
+    { event: 'version-given', sequence: found.waterfall.sequence, held: held.waterfall.sequence },
+    `this directory holds version ${held.waterfall.sequence}; updating it to version ${found.waterfall.sequence}`,
+  );
+  return { waterfall: held.waterfall, served: held.bytes, offered: { bytes: found.served, layers, source: file ?? 'the Waterfall given' } };
+}
+
+/** A switch a crash interrupted (docs/UPDATES.md, "The switch"): finished before anything else. */
+async function finishInterruptedSwitch(dir: string, state: StateDir, display: SwarmDisplay): Promise<void> {
+  const j = readSwitchJournal(state);
+  if (!j) return;
+  const cur = state.readWaterfall();
+  const next = cur ? state.readNext(cur.waterfall.swarmId) : undefined;
+  if (!next || next.waterfall.sequence !== j.to || !next.layers) {
+    display.log('ignoring a switch journal without its version');
+    return;
+  }
+  const st = await openNextStorage(dir, state, next.waterfall, false); // finishes the renames
+  await st.close();
+  await finishSwitch(dir, state, j, next.bytes, new PieceHashes(next.waterfall, next.layers).encode());
+  display.event({ event: 'switched', sequence: j.to, resumed: true }, `finished switching to version ${j.to} (interrupted before)`);
+}
+
+/** Polls a Waterfall file; each newer version written there (with its .layers) is offered. */
+function watchFollowFile(file: string, f: Follower): () => void {
+  let last = '';
+  const check = () => {
+    let bytes: Uint8Array;
+    let sig: string;
+    try {
+      const stamp = (p: string) => (existsSync(p) ? `${statSync(p).size}:${statSync(p).mtimeMs}` : '-');
+      sig = `${stamp(file)}/${stamp(`${file}.layers`)}`;
+      if (sig === last) return;
+      bytes = new Uint8Array(readFileSync(file));
+    } catch {
+      return;
+    }
+    last = sig;
+    let layers: Uint8Array | undefined;
+    try {
+      layers = new Uint8Array(readFileSync(`${file}.layers`));
+    } catch {
+      layers = undefined;
+    }
+    let served = bytes;
+    try {
+      served = rewritePeers(bytes, []);
+    } catch {
+      // judged (and refused) as it is
+    }
+    f.offerLocal(served, layers, file);
+  };
+  const timer = setInterval(check, 1000);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 /** The Waterfall of a swarm id: kept in the state folder, or fetched from --peer or from the peers the announce services name. */
@@ -248,8 +399,8 @@ async function findWaterfall(
   return { waterfall: fetched.waterfall, served: fetched.bytes, announced };
 }
 
-function findLayers(o: SwarmRunOptions, w: Waterfall, state: StateDir, display: SwarmDisplay): Uint8Array[] | undefined {
-  const path = o.layers ?? ('file' in o.source ? `${o.source.file}.layers` : undefined);
+function findLayers(o: SwarmRunOptions, w: Waterfall, state: StateDir, display: SwarmDisplay, fileIsNewer: boolean): Uint8Array[] | undefined {
+  const path = fileIsNewer ? undefined : o.layers ?? ('file' in o.source ? `${o.source.file}.layers` : undefined);
   if (path && (o.layers || existsSync(path))) {
     try {
       return decodeLayers(new Uint8Array(readFileSync(path)), w);

@@ -119,7 +119,7 @@ interface Walk {
  * never "extra".
  */
 export function isByteFallFile(prefix: readonly string[], name: string): boolean {
-  return (prefix.length === 0 && name === '.bytefall') || name.endsWith('.bytefall-part');
+  return (prefix.length === 0 && name === '.bytefall') || name.endsWith('.bytefall-part') || /\.bytefall-v\d+$/.test(name);
 }
 
 async function walk(dir: string, prefix: string[], state: Walk): Promise<void> {

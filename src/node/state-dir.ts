@@ -4,7 +4,7 @@
 // so `get <swarm-id>` can resume without a peer and `seed` knows its hashes without hashing,
 // and the poll intervals its announce services advertised (`announce.json`).
 // Files are written atomically; anything that does not decode is ignored, never trusted.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { AnnouncerState } from '../announce/announcer.js';
 import { join } from 'node:path';
 import { BytefallError } from '../errors.js';
@@ -33,6 +33,89 @@ export class StateDir {
 
   get layersPath(): string {
     return join(this.path, 'layers');
+  }
+
+  /** The resume state of version `sequence` (docs/STORAGE.md; one per version, so an update keeps both). */
+  resumePath(sequence: number): string {
+    return join(this.path, `state-${sequence}`);
+  }
+
+  /** A newer version being updated to (docs/UPDATES.md, "On disk"): its served form and piece layer. */
+  get nextWaterfallPath(): string {
+    return join(this.path, 'next.waterfall');
+  }
+
+  get nextLayersPath(): string {
+    return join(this.path, 'next.layers');
+  }
+
+  /** The switch journal: present while the files of the next version are being put in place. */
+  get switchPath(): string {
+    return join(this.path, 'switch');
+  }
+
+  get proofsDir(): string {
+    return join(this.path, 'equivocation');
+  }
+
+  /** The next version kept here, if it decodes and belongs to `swarmId`. */
+  readNext(swarmId: Uint8Array): { waterfall: Waterfall; bytes: Uint8Array; layers?: Uint8Array[] } | undefined {
+    const bytes = readOrUndefined(this.nextWaterfallPath);
+    if (!bytes) return undefined;
+    try {
+      const waterfall = decodeWaterfall(bytes);
+      if (!equalBytes(waterfall.swarmId, swarmId)) return undefined;
+      const lb = readOrUndefined(this.nextLayersPath);
+      let layers: Uint8Array[] | undefined;
+      try {
+        layers = lb ? decodeLayers(lb, waterfall) : undefined;
+      } catch {
+        layers = undefined;
+      }
+      return { waterfall, bytes, layers };
+    } catch {
+      return undefined;
+    }
+  }
+
+  saveNext(served: Uint8Array, layers: Uint8Array): void {
+    atomicWriteFile(this.nextLayersPath, layers, { overwrite: true });
+    atomicWriteFile(this.nextWaterfallPath, served, { overwrite: true });
+  }
+
+  clearNext(): void {
+    for (const p of [this.nextWaterfallPath, this.nextLayersPath]) rmSync(p, { force: true });
+  }
+
+  /** Removes the resume state of every version but `keep`. */
+  dropResumeStates(keep: number): void {
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.path);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const m = /^state-(\d+)(\.prev|\.journal|\.tmp|\.journal\.tmp)?$/.exec(n);
+      if (m && Number(m[1]) !== keep) rmSync(join(this.path, n), { force: true });
+    }
+  }
+
+  /** Keeps an equivocation proof (docs/UPDATES.md); returns its path. */
+  saveProof(sequence: number, proof: Uint8Array, idA: string, idB: string): string {
+    mkdirSync(this.proofsDir, { recursive: true });
+    const path = join(this.proofsDir, `${sequence}-${idA.slice(0, 16)}-${idB.slice(0, 16)}.proof`);
+    atomicWriteFile(path, proof, { overwrite: true });
+    return path;
+  }
+
+  /** Proof files kept here (any means: follow no version automatically). */
+  proofs(): string[] {
+    try {
+      return readdirSync(this.proofsDir).filter((n) => n.endsWith('.proof')).map((n) => join(this.proofsDir, n));
+    } catch {
+      return [];
+    }
   }
 
   get announceStatePath(): string {

@@ -22,6 +22,13 @@ export interface FsStorageOptions {
   maxOpenFiles?: number;
   /** Opens files; tests wrap it to inject errors. */
   openFile?: OpenFile;
+  /**
+   * Keep complete files under their staging names until `finishAll` (an update: the old
+   * version stays whole under the final names until the new one is complete).
+   */
+  deferFinish?: boolean;
+  /** The staging suffix (default `.bytefall-part`; the next version of an update uses `.bytefall-v<sequence>`). */
+  partSuffix?: string;
 }
 
 interface Pending extends PieceLocation {
@@ -37,12 +44,13 @@ export class FsStorage implements Storage {
   private committing: Promise<void> | null = null;
   private backgroundError: unknown = null;
   private closed = false;
+  private deferFinish = false;
 
   private constructor(
     readonly root: string,
     readonly layout: Layout,
     private readonly state: ResumeState,
-    private readonly opts: Required<Omit<FsStorageOptions, 'statePath'>>,
+    private readonly opts: Required<Omit<FsStorageOptions, 'statePath' | 'deferFinish' | 'partSuffix'>>,
   ) {
     this.done = layout.files.map(() => false);
     this.partKnown = layout.files.map(() => false);
@@ -54,7 +62,7 @@ export class FsStorage implements Storage {
   /** Opens (creating) the download at `root`: loads the resume state and checks it against the files. */
   static async open(root: string, files: readonly FileSpec[], options: FsStorageOptions = {}): Promise<FsStorage> {
     const absRoot = resolve(root);
-    const layout = new Layout(files);
+    const layout = new Layout(files, options.partSuffix ?? PART_SUFFIX);
     const statePath = resolve(options.statePath ?? join(absRoot, '.bytefall', 'state'));
     checkStateClash(absRoot, layout, statePath);
     await mkdirOrThrow(absRoot);
@@ -66,6 +74,7 @@ export class FsStorage implements Storage {
       maxOpenFiles: options.maxOpenFiles ?? 64,
       openFile,
     });
+    st.deferFinish = options.deferFinish ?? false;
     for (let i = 0; i < layout.files.length; i += 32) {
       await Promise.all(layout.files.slice(i, i + 32).map((_, k) => st.reconcile(i + k)));
     }
@@ -83,7 +92,7 @@ export class FsStorage implements Storage {
   }
 
   partPath(file: number): string {
-    return this.finalPath(file) + PART_SUFFIX;
+    return this.finalPath(file) + this.layout.partSuffix;
   }
 
   verified(): Bitfield {
@@ -189,12 +198,43 @@ export class FsStorage implements Storage {
   async flush(): Promise<void> {
     this.checkOpen();
     await this.settle();
-    for (let i = 0; i < this.done.length; i++) {
+    for (let i = 0; i < this.done.length && !this.deferFinish; i++) {
       if (!this.done[i] && this.state.pieces.isFull(i)) await this.finish(i).catch((err) => (this.backgroundError ??= err));
     }
     const err = this.backgroundError;
     this.backgroundError = null;
     if (err) throw err;
+  }
+
+  /**
+   * With `deferFinish`: every file complete, renames each working copy to its final name
+   * (replacing what was there) and from then on finishes files as they complete. A file not
+   * complete yet is refused (`NOT_VERIFIED`) before anything is renamed. `before(file)` runs
+   * just before a file's rename (to set aside what the final name holds).
+   */
+  async finishAll(before?: (file: number, finalPath: string) => Promise<void>): Promise<void> {
+    this.checkOpen();
+    await this.settle();
+    const open = this.done.findIndex((d, i) => !d && !this.state.pieces.isFull(i));
+    if (open >= 0) throw new BytefallError('NOT_VERIFIED', `${this.finalPath(open)} is not complete`, { file: this.finalPath(open) });
+    for (let i = 0; i < this.done.length; i++) {
+      if (this.done[i]) continue;
+      await before?.(i, this.finalPath(i));
+      if (this.layout.files[i].size === 0) await this.createEmptyPart(i);
+      await this.fds.forget(i);
+      await this.finish(i);
+    }
+    this.deferFinish = false;
+  }
+
+  /** Whether file `file` is complete under its final name and unchanged since (size and mtime as recorded). */
+  async finalIntact(file: number): Promise<boolean> {
+    if (!this.done[file]) return false;
+    const st = await statOrNull(this.finalPath(file));
+    const f = this.layout.files[file];
+    if (!st?.isFile() || st.size !== BigInt(f.size)) return false;
+    const recorded = this.state.finishedNs[file];
+    return f.size === 0 || recorded === 0n || recorded === st.mtimeNs;
   }
 
   async close(): Promise<void> {
@@ -229,7 +269,7 @@ export class FsStorage implements Storage {
       try {
         await this.fds.syncDirty(); // 1. the data is durable ...
         await this.state.recordPieces(batch); // 2. ... before it is recorded as verified
-        const full = new Set(batch.map((b) => b.file).filter((f) => !this.done[f] && this.state.pieces.isFull(f)));
+        const full = new Set(batch.map((b) => b.file).filter((f) => !this.done[f] && !this.deferFinish && this.state.pieces.isFull(f)));
         for (const f of full) await this.finish(f).catch((err) => (this.backgroundError ??= err));
         if (this.state.shouldCompact()) await this.state.compact().catch((err) => (this.backgroundError ??= err));
         for (const b of batch) b.resolve();
@@ -270,13 +310,8 @@ export class FsStorage implements Storage {
     const final = await statOrNull(this.finalPath(i));
     if (f.size === 0) {
       if (!final?.isFile() || final.size !== 0n) {
-        const part = this.partPath(i);
-        await mkdirOrThrow(dirname(part));
-        const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
-        const h = await this.opts.openFile(part, flags, 0o644).catch((err) => {
-          throw wrap(err, part, 'open');
-        });
-        await h.close();
+        if (this.deferFinish) return; // created by finishAll
+        await this.createEmptyPart(i);
         await this.finish(i, true);
       }
       this.done[i] = true;
@@ -284,6 +319,14 @@ export class FsStorage implements Storage {
     }
     if (pieces.isFull(i)) {
       const recorded = this.state.finishedNs[i];
+      if (this.deferFinish && recorded === 0n) {
+        // Complete but kept under its staging name: the final name may still hold the old version.
+        const part = await statOrNull(this.partPath(i));
+        if (part?.isFile() && part.size === BigInt(f.size)) {
+          this.partKnown[i] = true;
+          return;
+        }
+      }
       if (final?.isFile() && final.size === BigInt(f.size) && (recorded === 0n || recorded === final.mtimeNs)) {
         if (recorded === 0n) this.state.noteFinished(i, final.mtimeNs);
         this.done[i] = true;
@@ -300,6 +343,16 @@ export class FsStorage implements Storage {
       if (!part?.isFile() || part.size !== BigInt(f.size)) this.state.forgetFile(i);
       else this.partKnown[i] = true;
     }
+  }
+
+  private async createEmptyPart(i: number): Promise<void> {
+    const part = this.partPath(i);
+    await mkdirOrThrow(dirname(part));
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+    const h = await this.opts.openFile(part, flags, 0o644).catch((err) => {
+      throw wrap(err, part, 'open');
+    });
+    await h.close();
   }
 
   private async partExists(file: number): Promise<boolean> {
@@ -347,7 +400,7 @@ function checkStateClash(root: string, layout: Layout, statePath: string): void 
   if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return; // the state lives outside the download
   for (const f of layout.files) {
     const p = join(root, ...f.path);
-    for (const q of [p, p + PART_SUFFIX]) {
+    for (const q of [p, p + layout.partSuffix]) {
       if (q === stateDir || q.startsWith(stateDir + sep) || stateDir.startsWith(q + sep)) {
         throw new BytefallError('UNSAFE_PATH', `refusing ${f.path.join('/')}: it clashes with the resume state in ${stateDir}`, {
           file: q,

@@ -32,7 +32,8 @@ export class Layout {
   readonly firstPiece: readonly number[];
   readonly totalPieces: number;
 
-  constructor(files: readonly FileSpec[]) {
+  /** `partSuffix`: the staging suffix checked for clashes (default PART_SUFFIX; a next version uses its own). */
+  constructor(files: readonly FileSpec[], readonly partSuffix: string = PART_SUFFIX) {
     const counts: number[] = [];
     const first: number[] = [];
     let total = 0;
@@ -57,8 +58,8 @@ export class Layout {
     for (const f of files) {
       const key = f.path.join('/');
       if (dirs.has(key)) throw badFile(f, 'a file that is also a directory of another file');
-      if (seen.has(key + PART_SUFFIX) || dirs.has(key + PART_SUFFIX)) {
-        throw badPath(key, `its staging name ${key + PART_SUFFIX} is taken by another file`);
+      if (seen.has(key + partSuffix) || dirs.has(key + partSuffix)) {
+        throw badPath(key, `its staging name ${key + partSuffix} is taken by another file`);
       }
     }
     this.files = files.map((f) => ({ ...f, path: [...f.path] }));

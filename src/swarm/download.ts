@@ -114,6 +114,13 @@ export class Downloader {
     peer.blocksInFlight = 0;
   }
 
+  /** The peer moves to another swarm (a newer version): its pieces are dropped, their blocks cancelled. */
+  releasePeer(peer: Peer): void {
+    for (const a of [...peer.assemblies.values()]) this.drop(peer, a);
+    peer.blockRequests.clear();
+    peer.blocksInFlight = 0;
+  }
+
   /** Forgets every piece being fetched (the picker is rebuilt); blocks still due are cancelled. */
   dropAll(): void {
     for (const p of this.s.peers.values()) for (const a of [...p.assemblies.values()]) this.drop(p, a);

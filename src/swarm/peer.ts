@@ -9,6 +9,7 @@ import { Bitfield } from './picker-bitfield.js';
 import { RateMeter } from './picker-rate.js';
 import type { PieceAssembly } from './piece-assembly.js';
 import type { HashRun } from './piece-hashes.js';
+import type { OtherHaves } from './peer-events.js';
 
 /** A block request in flight: the piece it is part of and its number there. */
 export interface BlockRequest {
@@ -45,6 +46,12 @@ export class Peer {
   bits: Bitfield;
   /** Its last HAVE_ALL/HAVE_NONE/BITFIELD named our version. */
   onOurVersion = false;
+  /** What it said it has of another version (passed on when it is handed to that version's swarm). */
+  other?: OtherHaves;
+  /** The version it announced last (VERSION). */
+  version?: { sequence: number; waterfallId: Uint8Array };
+  /** Detaches the swarm's listeners from the wire (attachPeer). */
+  detach: () => void = () => undefined;
   readonly down = new RateMeter();
   readonly up = new RateMeter();
   downloaded = 0;

@@ -12,7 +12,7 @@ import type { Layout } from '../storage/layout.js';
 import type { Storage } from '../storage/storage.js';
 import { toHex } from '../util/hex.js';
 import {
-  CLOSE_DUPLICATE, CLOSE_NORMAL, CLOSE_TOO_MANY_PEERS, CLOSE_UNKNOWN_SWARM, MAX_PEERS_PER_SWARM,
+  CLOSE_DUPLICATE, CLOSE_NORMAL, CLOSE_TOO_MANY_PEERS, CLOSE_UNKNOWN_SWARM, MAX_PEERS_PER_SWARM, REJECT_NOT_HAVE,
 } from '../wire/constants.js';
 import type { SwarmDecision } from '../wire/handshake.js';
 import type { Wire } from '../wire/wire.js';
@@ -22,7 +22,7 @@ import { Downloader } from './download.js';
 import { FileChanges } from './file-changes.js';
 import { HashFetcher } from './hash-fetch.js';
 import { Peer, type PeerInfo } from './peer.js';
-import { attachPeer, sendHaves } from './peer-events.js';
+import { attachPeer, sendHaves, type OtherHaves } from './peer-events.js';
 import { PexExchange } from './pex.js';
 import { PiecePicker, PRIORITY_DEFAULT, PRIORITY_SKIP } from './picker.js';
 import type { Bitfield } from './picker-bitfield.js';
@@ -64,6 +64,8 @@ export interface SwarmOptions extends Partial<SwarmTuning> {
   paths?: DataPaths;
   /** Fetch what we lack (default true). False serves only what we hold (`seed`). */
   download?: boolean;
+  /** With `paths`: the files to check on disk at start (default: every file not complete). */
+  checkFiles?: readonly number[];
   /** Addresses to dial ("host:port"). */
   peers?: readonly string[];
   choker?: ChokerOptions;
@@ -80,6 +82,15 @@ export interface SwarmEvents {
   distributed: [];
   /** Every piece hash is known: the piece layer, to keep beside the data. */
   layers: [Uint8Array];
+  /** A peer announced a version other than ours with a sequence not below ours (the follower dedupes). */
+  newer: [NewerVersion];
+}
+
+export interface NewerVersion {
+  peer: Peer;
+  sequence: number;
+  waterfallId: Uint8Array;
+  waterfallSize: number;
 }
 
 const DEFAULTS: SwarmTuning = {
@@ -124,7 +135,6 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
   private readonly fileChanges: FileChanges | undefined;
   private readonly clock: () => number;
   private timer: NodeJS.Timeout | null = null;
-  private newerVersionSeen = 0;
 
   constructor(private readonly o: SwarmOptions) {
     super();
@@ -164,7 +174,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
   async start(): Promise<void> {
     if (this.o.paths) {
       const r = await checkExisting({
-        storage: this.storage, hashes: this.hashes, pool: this.pool, paths: this.o.paths, salvage: this.opts.download,
+        storage: this.storage, hashes: this.hashes, pool: this.pool, paths: this.o.paths, salvage: this.opts.download, files: this.o.checkFiles,
         onProgress: (done, total) => this.emit('checking', { done, total }), stopped: () => this.stopped,
       });
       for (const m of r.mismatched) {
@@ -218,7 +228,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
   }
 
   /** A peer finished its handshake (either direction). Synchronous: nothing it sent is missed. */
-  addPeer(wire: Wire, info: PeerInfo): void {
+  addPeer(wire: Wire, info: PeerInfo, prior?: OtherHaves): void {
     if (this.stopped) return void wire.close(CLOSE_NORMAL, 'leaving the swarm');
     const id = toHex(wire.handshake!.remoteNodeId);
     const existing = this.peers.get(id);
@@ -234,7 +244,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     const peer = new Peer(wire, info, this.layout.totalPieces);
     this.peers.set(id, peer);
     this.picker.addPeer(id);
-    attachPeer(this, peer);
+    peer.detach = attachPeer(this, peer, prior);
     wire.version({ sequence: this.waterfall.sequence, waterfallId: this.waterfall.waterfallId, waterfallSize: this.servedWaterfall.length, header: this.servedWaterfall.subarray(0, 640) });
     sendHaves(this, peer);
     this.pex.added(peer);
@@ -278,10 +288,51 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     else if (!want && peer.wire.amInterested) peer.wire.notInterested();
   }
 
-  notifyNewerVersion(sequence: number): void {
-    if (sequence <= this.waterfall.sequence || sequence <= this.newerVersionSeen) return;
-    this.newerVersionSeen = sequence;
-    this.warn(`a peer has a newer version of this Waterfall (sequence ${sequence}, ours ${this.waterfall.sequence}); updating is not implemented yet`);
+  /** A peer announced another version: reported (event `newer`) when its sequence is greater than ours. */
+  notifyNewerVersion(peer: Peer, m: { sequence: number; waterfallId: Uint8Array; waterfallSize: number }): void {
+    peer.version = { sequence: m.sequence, waterfallId: m.waterfallId.slice() };
+    // Greater: an update. Equal (and another id): the key signed twice, which the follower records.
+    if (m.sequence < this.waterfall.sequence || this.stopped) return;
+    this.emit('newer', { peer, sequence: m.sequence, waterfallId: peer.version.waterfallId, waterfallSize: m.waterfallSize });
+  }
+
+  /** Stops fetching (a newer version is being prepared): pieces under way are dropped; serving goes on. */
+  pauseDownloads(): void {
+    if (!this.opts.download) return;
+    this.opts.download = false;
+    this.downloader.dropAll();
+    this.picker.setPriority(0, this.layout.totalPieces, PRIORITY_SKIP);
+    for (const p of this.peers.values()) this.updateInterest(p);
+  }
+
+  /**
+   * Hands every connected peer to `next`, the swarm of a newer version (started, registered with
+   * the node), without closing its connection: what the peer asked of this version is refused,
+   * what we asked it is cancelled, and `next` greets it with its VERSION and haves. Then this
+   * swarm stops. Addresses it knows go to `next` too.
+   */
+  async handOver(next: Swarm): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.uploader.stop();
+    const moving = [...this.peers.values()];
+    for (const p of moving) {
+      p.detach();
+      this.downloader.releasePeer(p);
+      this.hashFetcher.removePeer(p);
+      p.uploads.length = 0;
+      p.waiting.length = 0;
+      p.removed = true;
+      this.peers.delete(p.id);
+      if (!p.wire.closed) p.wire.rejectAll(REJECT_NOT_HAVE);
+    }
+    for (const a of this.connector.addresses()) next.connector.add(a, undefined, 'pex');
+    for (const p of moving) if (!p.wire.closed) next.addPeer(p.wire, p.info, p.other);
+    this.node.remove(this);
+    await this.downloader.settle();
+    await this.fileChanges?.close();
+    this.buffers.trim();
   }
 
   // ---- pieces --------------------------------------------------------------------------

@@ -21,7 +21,8 @@ import { PieceHashes } from '../../src/swarm/piece-hashes.js';
 import { CLOSE_UNKNOWN_SWARM } from '../../src/wire/constants.js';
 import { Wire } from '../../src/wire/wire.js';
 
-export type EvilMode = 'corrupt' | 'bad-proof' | 'silent' | 'lie-have';
+/** 'forged-version': announces a newer version and serves a Waterfall whose files signature is broken. */
+export type EvilMode = 'corrupt' | 'bad-proof' | 'silent' | 'lie-have' | 'forged-version';
 
 export interface EvilPeerOptions {
   transport: Transport;
@@ -68,8 +69,15 @@ export async function startEvilPeer(o: EvilPeerOptions): Promise<EvilPeer> {
     });
     wires.add(wire);
     wire.on('close', () => wires.delete(wire));
+    const forged = o.served.slice();
+    forged[640 + 448 * w.entries.length + 10] ^= 1; // inside the files signature
     wire.on('handshake', () => {
       peer.connections++;
+      if (o.mode === 'forged-version') {
+        wire.version({ sequence: w.sequence + 1, waterfallId: randomBytes(32), waterfallSize: forged.length });
+        wire.haveNone(w.waterfallId);
+        return;
+      }
       wire.version({ sequence: w.sequence, waterfallId: w.waterfallId, waterfallSize: o.served.length });
       if (o.mode === 'lie-have') {
         wire.haveNone(w.waterfallId);
@@ -80,7 +88,7 @@ export async function startEvilPeer(o: EvilPeerOptions): Promise<EvilPeer> {
       wire.unchoke();
     });
     wire.on('request', (m) => {
-      if (m.ref.kind === 'waterfall') return void wire.piece(m.reqId, o.served.subarray(m.offset, m.offset + m.length));
+      if (m.ref.kind === 'waterfall') return void wire.piece(m.reqId, (o.mode === 'forged-version' ? forged : o.served).subarray(m.offset, m.offset + m.length));
       if (o.mode === 'silent') return;
       peer.junkSent++;
       wire.piece(m.reqId, randomBytes(m.length));

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import type { Entry, PeerRecord, Waterfall } from '../../format/model.js';
 import { toHex } from '../../util/hex.js';
+import { readFileSync } from 'node:fs';
+import { decodeProof, isProof } from '../../update/accept.js';
 import { Output, formatBytes } from '../output.js';
 import { readWaterfallFile } from '../read-waterfall.js';
 
@@ -16,13 +18,28 @@ const DEFAULT_TREE_LINES = 500;
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('show a Waterfall: name, swarm id, key, version, files')
-    .argument('<waterfall>', 'the .waterfall file')
+    .description('show a Waterfall (name, swarm id, key, version, files) or an equivocation proof')
+    .argument('<waterfall>', 'the .waterfall file, or a .proof file from <dir>/.bytefall/equivocation/')
     .option('--json', 'print one JSON document')
     .option('--all', `list every entry (default: the first ${DEFAULT_TREE_LINES})`)
     .option('--allow-private-key', 'read a working copy that embeds the private key')
     .action((file: string, opts: InspectOptions) => {
       const out = new Output(opts);
+      const proof = readProofIfAny(file);
+      if (proof) {
+        const ids = [proof.a, proof.b].map((w) => toHex(w.waterfallId));
+        if (opts.json) {
+          process.stdout.write(JSON.stringify({ equivocation: true, sequence: proof.sequence, swarmId: toHex(proof.a.swarmId), publicKey: toHex(proof.a.publicKey), waterfallIds: ids }) + '\n');
+          return;
+        }
+        out.line(`equivocation proof: two different Waterfalls, both validly signed by ${toHex(proof.a.publicKey)}, with sequence ${proof.sequence}`);
+        out.line(`swarm id:     ${toHex(proof.a.swarmId)}`);
+        for (const [i, w] of [proof.a, proof.b].entries()) {
+          out.line(`waterfall ${i + 1}:  ${ids[i]}  (${w.entries.filter((e) => !e.isDir).length} files, published ${w.publishTime ? new Date(w.publishTime).toISOString() : 'unknown'})`);
+        }
+        out.line('the publisher\'s key signed twice (or was stolen): nodes that hold this proof follow no version automatically');
+        return;
+      }
       const { waterfall: w } = readWaterfallFile(file, { allowPrivateKey: opts.allowPrivateKey });
       if (opts.json) {
         process.stdout.write(JSON.stringify(inspectJson(w)) + '\n');
@@ -44,6 +61,17 @@ export function registerInspect(program: Command): void {
       w.entries.slice(0, limit).forEach((e) => out.line(treeLine(e)));
       if (w.entries.length > limit) out.line(`... ${w.entries.length - limit} more entries (use --all)`);
     });
+}
+
+/** The proof in `file` when it starts with the proof magic (checked: BAD_PROOF otherwise); undefined for anything else. */
+function readProofIfAny(file: string): ReturnType<typeof decodeProof> | undefined {
+  let head: Uint8Array;
+  try {
+    head = new Uint8Array(readFileSync(file));
+  } catch {
+    return undefined; // readWaterfallFile reports it
+  }
+  return isProof(head) ? decodeProof(head) : undefined;
 }
 
 function treeLine(e: Entry): string {

@@ -24,6 +24,7 @@ export interface SwarmCliOptions {
   ztRoots?: string;
   json?: boolean;
   quiet?: boolean;
+  follow?: boolean;
 }
 
 export const collect = (value: string, list: string[]) => [...list, value];
@@ -41,13 +42,14 @@ export function swarmOptions(cmd: Command, defaultListen: string): Command {
     .option('--zt-home <dir>', 'with --transport zt: the ZeroTier node directory (default: <dir>/.bytefall/zerotier)')
     .option('--zt-network <id>', "with --transport zt: 16 hex digits, 'adhoc' or 'adhoc:<first>-<last>'")
     .option('--zt-roots <file>', 'with --transport zt: a private roots definition')
+    .option('--no-follow', 'stay on this version: ignore newer versions that peers announce or that are written to the Waterfall file')
     .addOption(new Option('--pex-interval <seconds>', 'seconds between PEX messages (default 60)').hideHelp())
     .option('--json', 'JSON lines: one per event and a "stats" line every second')
     .option('-q, --quiet', 'print nothing but errors');
 }
 
 /** Checks and converts the shared options. */
-export function parseSwarmOptions(o: SwarmCliOptions): Pick<SwarmRunOptions, 'listen' | 'peers' | 'nodeKey' | 'layers' | 'uploadLimit' | 'threads' | 'pexIntervalMs' | 'json' | 'quiet' | 'announce' | 'zt'> {
+export function parseSwarmOptions(o: SwarmCliOptions): Pick<SwarmRunOptions, 'listen' | 'peers' | 'nodeKey' | 'layers' | 'uploadLimit' | 'threads' | 'pexIntervalMs' | 'json' | 'quiet' | 'announce' | 'zt' | 'follow'> {
   parseAddress(o.listen, { allowPortZero: true });
   for (const p of o.peer) parseAddress(p);
   for (const u of o.announce) parseAnnounceUrl(u);
@@ -70,6 +72,7 @@ export function parseSwarmOptions(o: SwarmCliOptions): Pick<SwarmRunOptions, 'li
     pexIntervalMs: o.pexInterval === undefined ? undefined : parseCount(o.pexInterval, '--pex-interval', 1, 3600) * 1000,
     json: o.json,
     quiet: o.quiet,
+    follow: o.follow !== false,
   };
 }
 
