@@ -7,7 +7,7 @@ import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BytefallError } from '../errors.js';
 import { decodeLayers } from '../format/layers.js';
-import { CHUNKING_FIXED, type Waterfall } from '../format/model.js';
+import type { Waterfall } from '../format/model.js';
 import { rewritePeers } from '../format/rewrite.js';
 import { HashPool } from '../hash/pool.js';
 import type { Announcer } from '../announce/announcer.js';
@@ -20,6 +20,7 @@ import { lookupAnnouncer, lookupPeers, startSwarmAnnouncer, stopSwarmAnnouncer, 
 import { Node } from '../node/node.js';
 import { StateDir } from '../node/state-dir.js';
 import { FsStorage } from '../storage/fs-storage.js';
+import { fileSpecsOf } from '../swarm/file-specs.js';
 import { fetchWaterfall } from '../swarm/metadata.js';
 import { Swarm } from '../swarm/session.js';
 import { toHex } from '../util/hex.js';
@@ -101,12 +102,11 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
     }));
     if (!found || stopper.signal.aborted) return EXIT_INTERRUPTED;
     const { waterfall, served } = found;
-    if (!local) checkFixedPieces(waterfall);
     state.saveWaterfall(served);
     const layers = findLayers(o, waterfall, state, display);
     for (const e of waterfall.entries) if (e.isDir) mkdirOrThrow(join(dir, ...e.path));
 
-    const files = waterfall.entries.filter((e) => !e.isDir).map((e) => ({ path: e.path, size: e.size, pieceSize: e.pieceSize, id: e.hash }));
+    const files = fileSpecsOf(waterfall, layers);
     storage = await FsStorage.open(dir, files);
     pool = new HashPool({ threads: o.threads });
     const fs = storage;
@@ -201,7 +201,6 @@ async function drive(o: SwarmRunOptions, swarm: Swarm, display: SwarmDisplay, st
 /** A Waterfall file given on the command line, checked before anything else happens. */
 function readLocal(file: string): { waterfall: Waterfall; served: Uint8Array } {
   const { waterfall, bytes } = readWaterfallFile(file);
-  checkFixedPieces(waterfall);
   return { waterfall, served: waterfall.peers.length > 0 ? rewritePeers(bytes, []) : bytes };
 }
 
@@ -259,14 +258,6 @@ function findLayers(o: SwarmRunOptions, w: Waterfall, state: StateDir, display: 
     }
   }
   return state.readLayers(w);
-}
-
-/** The engine moves fixed-size pieces; content-defined ones (format 1.1) come with the updates work. */
-function checkFixedPieces(w: Waterfall): void {
-  const cdc = w.entries.find((e) => !e.isDir && e.chunking !== CHUNKING_FIXED);
-  if (cdc) {
-    throw new BytefallError('UNSUPPORTED_CHUNKING', `${cdc.path.join('/')} has content-defined pieces, which seed and get do not move yet; create the Waterfall with --chunking fixed`);
-  }
 }
 
 function mkdirOrThrow(dir: string): void {

@@ -136,7 +136,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     this.storage = o.storage;
     this.layout = o.storage.layout;
     this.pool = o.pool;
-    this.hashes = new PieceHashes(o.waterfall, o.layers);
+    this.hashes = new PieceHashes(o.waterfall, o.layers, this.layout);
     this.uploader = new Uploader(this);
     this.choker = new Choker(o.choker);
     this.clock = o.now ?? Date.now;
@@ -300,7 +300,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
 
   /** A run of piece hashes arrived and checked out: its pieces may be asked for now. */
   onRunKnown(run: HashRun): void {
-    const [a, b] = this.hashes.runPieces(run.file, run.run);
+    const [a, b] = this.hashes.piecesReadyAfter(run.file, run.run);
     const first = this.layout.firstPiece[run.file];
     if (this.opts.download) this.picker.setPriority(first + a, first + b, PRIORITY_DEFAULT);
     for (const p of this.peers.values()) this.updateInterest(p);
@@ -353,7 +353,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     if (!this.opts.download) this.picker.setPriority(0, layout.totalPieces, PRIORITY_SKIP);
     else {
       for (const run of this.hashes.missingRuns()) {
-        const [a, b] = this.hashes.runPieces(run.file, run.run);
+        const [a, b] = this.hashes.piecesWaitingFor(run.file, run.run);
         const first = layout.firstPiece[run.file];
         this.picker.setPriority(first + a, first + b, PRIORITY_SKIP); // wanted once its hashes are known
       }

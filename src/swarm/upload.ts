@@ -57,10 +57,10 @@ export class Uploader {
     if (piece === undefined) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     if (wire.amChoking) return void wire.reject(m.reqId, REJECT_CHOKED);
     const { file, piece: inFile } = s.layout.locate(piece);
-    if (!s.storage.isVerified(file, inFile) || s.isSuspect(file)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+    if (!s.storage.isVerified(file, inFile) || s.isSuspect(file) || !s.layout.lengthsKnown(file)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     const len = s.layout.pieceLength(file, inFile);
     if (m.offset + m.length > len) return void wire.reject(m.reqId, REJECT_INVALID);
-    const offset = inFile * s.layout.files[file].pieceSize + m.offset;
+    const offset = s.layout.pieceOffset(file, inFile) + m.offset;
     peer.uploads.push({ reqId: m.reqId, piece, file, offset, length: m.length });
     this.pump();
   }
@@ -75,7 +75,7 @@ export class Uploader {
     if (file === undefined || m.first >= s.hashes.pieceCount(file)) return void wire.reject(m.reqId, REJECT_INVALID);
     const answer = s.hashes.answer(file, m.first, m.count);
     if (!answer) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
-    wire.hashes(m.reqId, answer.hashes, answer.proof);
+    wire.hashes(m.reqId, answer.hashes, answer.proof, answer.recordLen);
   }
 
   onCancel(peer: Peer, reqId: number): void {
@@ -143,7 +143,7 @@ export class Uploader {
     let lent = false;
     try {
       const data = await s.storage.read(job.file, job.offset, job.length, buf);
-      const inFile = Math.floor(job.offset / s.layout.files[job.file].pieceSize);
+      const inFile = s.layout.locate(job.piece).piece;
       if (!s.storage.isVerified(job.file, inFile) || s.isSuspect(job.file)) {
         peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // invalidated while we read
       } else if ((lent = peer.wire.piece(job.reqId, data, () => this.giveBack(buf)))) {

@@ -264,15 +264,18 @@ export class Wire extends EventEmitter<WireEvents> {
     return true;
   }
 
-  /** `<len><id=15><reqId u32><hashCount u16><proofCount u8><hashes><proof>` */
-  hashes(reqId: number, hashes: Uint8Array, proof: Uint8Array): boolean {
+  /**
+   * `<len><id=15><reqId u32><hashCount u16><proofCount u8><hashes><proof>`; `recordLen` 36
+   * for the records `<length u32><hash 32>` of a content-defined file.
+   */
+  hashes(reqId: number, hashes: Uint8Array, proof: Uint8Array, recordLen = 32): boolean {
     const r = this.incoming.get(reqId);
     if (!r || this.closed) return false;
-    if (r.msg.type !== 'hash-request' || hashes.length > 32 * r.msg.count) {
+    if (r.msg.type !== 'hash-request' || hashes.length > recordLen * r.msg.count) {
       throw new BytefallError('BAD_ARGUMENT', `HASHES for request ${reqId}: does not answer it`);
     }
     this.incoming.take(reqId);
-    return this.send({ type: 'hashes', reqId, hashes, proof });
+    return this.send({ type: 'hashes', reqId, hashes, proof, ...(recordLen === 32 ? {} : { recordLen }) });
   }
 
   /** `<len=6><id=13><reqId u32><reason u8>` */
@@ -405,8 +408,8 @@ export class Wire extends EventEmitter<WireEvents> {
       }
       case 'hashes': {
         const r = this.answered(m.reqId, 'HASHES', 'hash-request');
-        if (m.hashes.length > 32 * (r.msg as HashRequestMsg).count) {
-          throw new BytefallError('WIRE_BAD_MESSAGE', `HASHES: ${m.hashes.length / 32} hashes for a request of ${(r.msg as HashRequestMsg).count}`);
+        if (m.hashes.length > (m.recordLen ?? 32) * (r.msg as HashRequestMsg).count) {
+          throw new BytefallError('WIRE_BAD_MESSAGE', `HASHES: ${m.hashes.length / (m.recordLen ?? 32)} hashes for a request of ${(r.msg as HashRequestMsg).count}`);
         }
         return void this.emit('hashes', r, m.hashes, m.proof);
       }
