@@ -17,6 +17,7 @@ import {
 import type { SwarmDecision } from '../wire/handshake.js';
 import type { Wire } from '../wire/wire.js';
 import { Choker, type ChokerOptions } from './choker.js';
+import type { FetchHint } from './compress-fetch.js';
 import { Connector, peerRecordAddress } from './connector.js';
 import { Downloader } from './download.js';
 import { FileChanges } from './file-changes.js';
@@ -68,6 +69,12 @@ export interface SwarmOptions extends Partial<SwarmTuning> {
   peers?: readonly string[];
   choker?: ChokerOptions;
   now?: () => number;
+  /**
+   * How a piece (global index in this version) should travel, for the update executor:
+   * compression welcome, and an old piece we hold as dictionary (src/swarm/compress-fetch.ts).
+   * Undefined (the default) for a piece: plain REQUEST kind 0.
+   */
+  fetchHints?: (piece: number) => FetchHint | undefined;
 }
 
 export interface SwarmEvents {
@@ -113,6 +120,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
   readonly hashFetcher = new HashFetcher(this);
   readonly pex = new PexExchange(this);
   readonly typicalPieceBytes: number;
+  readonly fetchHints: SwarmOptions['fetchHints'];
   picker!: PiecePicker;
   complete = false;
   stopped = false;
@@ -140,6 +148,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     this.uploader = new Uploader(this);
     this.choker = new Choker(o.choker);
     this.clock = o.now ?? Date.now;
+    this.fetchHints = o.fetchHints;
     this.typicalPieceBytes = Math.max(1, ...this.layout.files.map((f) => (f.size > 0 ? Math.min(f.pieceSize, f.size) : 1)));
     this.entryToFile = new Int32Array(o.waterfall.entries.length).fill(-1);
     this.hashes.entryIndex.forEach((entry, file) => (this.entryToFile[entry] = file));
