@@ -32,7 +32,7 @@ export function dictionaryWindow(ref: Extract<RequestMsg['ref'], { kind: 'dict' 
 
 /** Whether a request asks for a compressed answer at all. */
 export function wantsCompression(m: RequestMsg): boolean {
-  return m.ref.kind === 'dict' || ((m.ref.kind === 'index' || m.ref.kind === 'hash') && m.ref.compress === true);
+  return m.ref.kind === 'dict' || m.ref.compress === true;
 }
 
 /**

@@ -46,7 +46,9 @@ export class Uploader {
       // Metadata (BEP 9-like) is served to choked peers too.
       if (!equalBytes(m.ref.waterfallId, s.waterfall.waterfallId)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
       if (m.offset + m.length > s.servedWaterfall.length) return void wire.reject(m.reqId, REJECT_INVALID);
-      wire.piece(m.reqId, s.servedWaterfall.subarray(m.offset, m.offset + m.length));
+      const block = s.servedWaterfall.subarray(m.offset, m.offset + m.length);
+      if (!wantsCompression(m)) return void wire.piece(m.reqId, block);
+      void encodeBlock(block, wire.handshake?.capabilities ?? 0).then((e) => wire.piece(m.reqId, e.data, undefined, e.encoding));
       return;
     }
     let piece: number | undefined;

@@ -88,7 +88,7 @@ export const REF_INDEX = 0;
 export const REF_HASH = 1;
 export const REF_WATERFALL = 2;
 export const REF_DICT = 3;
-/** Bit 7 of the kind byte of kinds 0 and 1: the requester welcomes a compressed answer (encodings 1-2). */
+/** Bit 7 of the kind byte of kinds 0-2: the requester welcomes a compressed answer (encodings 1-2). */
 export const REF_FLAG_COMPRESS = 0x80;
 /** Bytes of the dictionary piece a kind-3 request names: [dictOffset, dictOffset + this), clipped. */
 export const DICT_WINDOW_LEN = 32 * 1024;

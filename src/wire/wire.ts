@@ -232,7 +232,7 @@ export class Wire extends EventEmitter<WireEvents> {
     this.checkOpen('REQUEST');
     const caps = this.handshake?.capabilities ?? 0;
     if (ref.kind === 'dict' && (!(caps & CAP_DICT) || !dictionary)) throw new BytefallError('BAD_ARGUMENT', 'REQUEST kind 3 needs capability DICT and its dictionary');
-    if ((ref.kind === 'index' || ref.kind === 'hash') && ref.compress && !(caps & (CAP_DEFLATE | CAP_BROTLI))) {
+    if (ref.kind !== 'dict' && ref.compress && !(caps & (CAP_DEFLATE | CAP_BROTLI))) {
       throw new BytefallError('BAD_ARGUMENT', 'REQUEST: compression was not negotiated');
     }
     const r = this.outgoing.add((reqId) => ({ type: 'request', reqId, ref, offset, length }));

@@ -56,12 +56,13 @@ for (const [name, msg, frameHex] of VECTORS) {
   });
 }
 
-test('REQUEST: the compression flag only on kinds 0 and 1; kind 3 within its dictionary piece', () => {
+test('REQUEST: the compression flag on kinds 0-2, not 3; kind 3 within its dictionary piece', () => {
   const refuses = (body: string, match: RegExp) =>
     assert.throws(() => decodeMessage(unhex(body)), (e: unknown) => e instanceof BytefallError && e.code === 'WIRE_BAD_MESSAGE' && match.test(e.message), body.slice(0, 20));
-  refuses('0a' + '07000000' + '82' + W + '00000000' + '01000000', /only for kinds 0 and 1/);
+  assert.deepEqual(plain(decodeMessage(unhex('0a' + '07000000' + '82' + W + '00000000' + '01000000'))), plain({ type: 'request', reqId: 7, ref: { kind: 'waterfall', waterfallId: unhex(W), compress: true }, offset: 0, length: 1 }));
   const k3 = (flag: string, dictLength: string, dictOffset: string) => '0a' + '09000000' + flag + L + '204e0000' + D + dictLength + dictOffset + '00000000' + '00400000';
-  refuses(k3('83', '409c0000', '00000000'), /only for kinds 0 and 1/);
+  refuses(k3('83', '409c0000', '00000000'), /not for kind 3/);
+  refuses('0a' + '07000000' + '84' + W + '00000000' + '01000000', /unknown piece reference kind 4/);
   refuses(k3('03', '409c0000', '409c0000'), /dictionary offset 40000 is past/);
   refuses(k3('03', '00000000', '00000000'), /dictionary length 0/);
   refuses(k3('03', '01000001', '00000000'), /dictionary length/); // > 16 MiB

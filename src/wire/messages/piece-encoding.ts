@@ -19,7 +19,7 @@ export function encodingRefusal(encoding: number, request: RequestMsg, capabilit
   const cap = encoding === ENCODING_DEFLATE ? CAP_DEFLATE : encoding === ENCODING_BROTLI ? CAP_BROTLI : 0;
   if (!cap) return `unknown encoding ${encoding}`;
   if (!(capabilities & cap)) return `encoding ${encoding} was not negotiated`;
-  const asked = ref.kind === 'dict' || ((ref.kind === 'index' || ref.kind === 'hash') && ref.compress === true);
+  const asked = ref.kind === 'dict' || ref.compress === true;
   return asked ? undefined : `encoding ${encoding} answers a request that did not welcome compression`;
 }
 

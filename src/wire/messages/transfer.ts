@@ -17,8 +17,8 @@ export type PieceRef =
   | { kind: 'index'; waterfallId: Uint8Array; piece: number; compress?: boolean }
   /** Any piece, in any version, whose leaf hash is `leaf` and whose length is `length`. */
   | { kind: 'hash'; leaf: Uint8Array; length: number; compress?: boolean }
-  /** The served form of the Waterfall file `waterfallId` (docs/PROTOCOL.md). */
-  | { kind: 'waterfall'; waterfallId: Uint8Array }
+  /** The served form of the Waterfall file `waterfallId` (docs/PROTOCOL.md); `compress` as for kind 0. */
+  | { kind: 'waterfall'; waterfallId: Uint8Array; compress?: boolean }
   /**
    * The piece named as by kind 1, compressed with raw deflate whose dictionary is bytes
    * [dictOffset, dictOffset + 32 KiB) (clipped) of the piece (dictLeaf, dictLength), one the
@@ -68,10 +68,10 @@ function refLimit(ref: PieceRef): number {
  * `<kind=1 u8><leaf hash 32><piece length u32>` |
  * `<kind=2 u8><waterfallId 32>` |
  * `<kind=3 u8><leaf hash 32><piece length u32><dict leaf hash 32><dict length u32><dict offset u32>`;
- * kinds 0 and 1 with bit 7 (0x80) set welcome a compressed answer.
+ * kinds 0, 1 and 2 with bit 7 (0x80) set welcome a compressed answer.
  */
 function encodeRef(w: Writer, ref: PieceRef): void {
-  const flag = (ref.kind === 'index' || ref.kind === 'hash') && ref.compress ? REF_FLAG_COMPRESS : 0;
+  const flag = ref.kind !== 'dict' && ref.compress ? REF_FLAG_COMPRESS : 0;
   if (ref.kind === 'index') {
     checkBytes(ref.waterfallId, 32, 'REQUEST waterfall id');
     checkArg(isUint(ref.piece, 0xffffffff), 'REQUEST: piece must be a u32');
@@ -88,7 +88,7 @@ function encodeRef(w: Writer, ref: PieceRef): void {
     }
   } else {
     checkBytes(ref.waterfallId, 32, 'REQUEST waterfall id');
-    w.u8(REF_WATERFALL).bytes(ref.waterfallId);
+    w.u8(REF_WATERFALL | flag).bytes(ref.waterfallId);
   }
 }
 
@@ -96,7 +96,7 @@ function decodeRef(r: Reader): PieceRef {
   const byte = r.u8();
   const kind = byte & ~REF_FLAG_COMPRESS;
   const compress = (byte & REF_FLAG_COMPRESS) !== 0;
-  if (compress && kind !== REF_INDEX && kind !== REF_HASH) throw r.bad(`the compression flag is only for kinds 0 and 1, not ${kind}`);
+  if (compress && kind === REF_DICT) throw r.bad('the compression flag is not for kind 3 (it is compressed anyway)');
   const withFlag = <T extends object>(ref: T): T => (compress ? { ...ref, compress } : ref);
   if (kind === REF_INDEX) return withFlag({ kind: 'index', waterfallId: r.bytes(32), piece: r.u32() });
   if (kind === REF_HASH || kind === REF_DICT) {
@@ -111,7 +111,7 @@ function decodeRef(r: Reader): PieceRef {
     if (dictOffset >= dictLength) throw r.bad(`dictionary offset ${dictOffset} is past the dictionary piece of ${dictLength} bytes`);
     return { kind: 'dict', leaf, length, dictLeaf, dictLength, dictOffset };
   }
-  if (kind === REF_WATERFALL) return { kind: 'waterfall', waterfallId: r.bytes(32) };
+  if (kind === REF_WATERFALL) return withFlag({ kind: 'waterfall', waterfallId: r.bytes(32) });
   throw r.bad(`unknown piece reference kind ${kind}`);
 }
 
