@@ -6,7 +6,7 @@
 import { equalBytes } from '../format/bytes.js';
 import { toHex } from '../util/hex.js';
 import {
-  MAX_BLOCK_LEN, REJECT_CANCELLED, REJECT_CHOKED, REJECT_INVALID, REJECT_NOT_HAVE,
+  ENCODING_RAW, MAX_BLOCK_LEN, REJECT_CANCELLED, REJECT_CHOKED, REJECT_INVALID, REJECT_NOT_HAVE,
 } from '../wire/constants.js';
 import type { HashRequestMsg, RequestMsg } from '../wire/messages.js';
 import { dictionaryWindow, encodeBlock, wantsCompression, type EncodeAsk } from './compress.js';
@@ -146,7 +146,9 @@ export class Uploader {
     let lent = false;
     try {
       const data = await s.storage.read(job.file, job.offset, job.length, buf);
-      const encoded = job.encode ? await this.encode(peer, job.encode, data) : undefined;
+      // Compressed data is a fresh buffer; raw data stays the lent block buffer.
+      let encoded = job.encode ? await this.encode(peer, job.encode, data) : undefined;
+      if (encoded?.encoding === ENCODING_RAW) encoded = undefined;
       const inFile = s.layout.locate(job.piece).piece;
       if (!s.storage.isVerified(job.file, inFile) || s.isSuspect(job.file)) {
         peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // invalidated while we read

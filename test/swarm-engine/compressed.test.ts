@@ -90,3 +90,17 @@ test('a dictionary that does not match its hash is not used: the piece still arr
   assert.ok(await s.holdsAll(leech));
   assert.ok(wire.bytes < text.length / 5, `compression welcome still applies: ${wire.bytes} bytes for ${text.length}`);
 });
+
+test('compression welcome on incompressible data: every block answered raw, nothing lost', async (t) => {
+  const data = makeData([{ path: ['r.bin'], size: 700_000 }], 64 * 1024);
+  const s = new TestSwarm(data, pool);
+  t.after(() => s.close());
+  const seed = await s.add({ have: 'all', download: false });
+  const leech = await s.add({ have: 'none', withLayers: true, fetchHints: () => ({ compress: true }) });
+  const wire = countWire(leech);
+  leech.swarm.connector.add(seed.address, undefined, 'user');
+  await until(() => leech.swarm.complete, 20_000, 'the leecher');
+  assert.ok(await s.holdsAll(leech));
+  assert.equal(wire.bytes, 700_000, 'raw: the responder found nothing smaller');
+  assert.equal(leech.swarm.snapshot().badPieces, 0);
+});
