@@ -1,7 +1,7 @@
 // The requester's side of compressed pieces: for each piece, what to ask for. A piece the
 // update executor hints at (Swarm option `fetchHints`) is asked for with REQUEST kind 3 when
-// the peer has capability DICT and the hint names a dictionary (an old piece we hold, read and
-// checked against its hash first), else with "compression welcome" when the peer compresses,
+// the peer has capability DICT, is a seed, and the hint names a dictionary (an old piece we hold,
+// read and checked against its hash first), else with "compression welcome" when the peer compresses,
 // else plainly (kind 0), which is also what every piece of a fresh download gets.
 import { equalBytes } from '../format/bytes.js';
 import { blake3 } from '../hash/blake3.js';
@@ -43,7 +43,15 @@ const loads = new WeakMap<DictionaryHint, Promise<Uint8Array | undefined>>();
 /** The block length to fetch `piece` from `peer` in: 16 KiB with a dictionary (deflate's window is 32 KiB), else 128 KiB. */
 export function blockLenFor(s: Swarm, peer: Peer, piece: number): number {
   const hint = s.fetchHints?.(piece);
-  return hint?.dictionary && capabilities(peer) & CAP_DICT ? DICT_BLOCK_LEN : MAX_BLOCK_LEN;
+  return hint?.dictionary && dictionaryPeer(peer) ? DICT_BLOCK_LEN : MAX_BLOCK_LEN;
+}
+
+/**
+ * Kind 3 names pieces by content, which a responder finds once it knows every leaf of its
+ * version: ask it of seeds (a partial peer may hold the piece by index and still refuse it).
+ */
+function dictionaryPeer(peer: Peer): boolean {
+  return (capabilities(peer) & CAP_DICT) !== 0 && peer.isSeed;
 }
 
 /**
@@ -56,7 +64,7 @@ export function planPiece(s: Swarm, peer: Peer, a: PieceAssembly, resume: () => 
   const caps = capabilities(peer);
   const mode: Mode = { compress: (hint.compress === true || hint.dictionary !== undefined) && (caps & (CAP_DEFLATE | CAP_BROTLI)) !== 0 };
   modes.set(a, mode);
-  if (!hint.dictionary || !(caps & CAP_DICT) || !s.hashes.leaf(a.file, a.pieceInFile)) return;
+  if (!hint.dictionary || !dictionaryPeer(peer) || !s.hashes.leaf(a.file, a.pieceInFile)) return;
   const d = hint.dictionary;
   mode.dict = { hint: d };
   a.held = true;
