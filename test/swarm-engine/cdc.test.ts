@@ -129,3 +129,26 @@ test('content-defined files on disk: checked against their records, or cut again
   assert.ok(downloaded > 0 && downloaded <= 4 * 2048 * 2, `only the damaged piece is fetched (${downloaded} bytes)`);
   assert.equal(Buffer.compare(await readFile(join(damaged, 'a.bin')), data.contents[0]), 0);
 });
+
+test('a content-defined download stopped midway resumes without its layer: records fetched again, verified pieces kept', async (t) => {
+  const data = makeData([{ path: ['big.bin'], size: 1_000_000 }, { path: ['small.bin'], size: 30_000 }], 4096, true);
+  const s = new TestSwarm(data, pool);
+  t.after(() => s.close());
+  const seed = await s.add({ have: 'all', download: false, uploadLimit: 1_000_000 });
+  const dir = await s.tempDir();
+  const first = await s.add({ have: 'none', dir, peers: [seed.address] });
+  await until(() => first.swarm.verifiedCount > first.storage.layout.totalPieces / 3, 20_000, 'a third of the pieces');
+  s.nodes.splice(s.nodes.indexOf(first), 1);
+  await first.swarm.stop();
+  await first.node.close();
+  await first.storage.close();
+
+  const second = await s.add({ have: 'none', dir, peers: [seed.address] });
+  const kept = second.storage.verified().count;
+  assert.ok(kept > 0, 'the resume state vouches for the pieces written');
+  assert.equal(second.storage.layout.lengthsKnown(0), false, 'no layer yet: no offsets');
+  await until(() => second.swarm.complete, 30_000, 'the resumed download');
+  assert.ok(await s.holdsAll(second));
+  const total = data.contents.reduce((n, c) => n + c.length, 0);
+  assert.ok(second.swarm.snapshot().downloaded < total, `only what was missing: ${second.swarm.snapshot().downloaded} of ${total}`);
+});
