@@ -49,12 +49,15 @@ export class Downloader {
       maxBytes: s.opts.maxBytesPerPeer,
     });
     for (;;) {
+      let held = false;
       for (const a of peer.assemblies.values()) {
         while (a.hasUnrequested() && peer.blocksInFlight < window && wire.requestsInFlight < MAX_REQUESTS_IN_FLIGHT) {
           this.requestBlock(peer, a);
         }
         if (peer.blocksInFlight >= window || wire.requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) return;
+        held ||= a.held;
       }
+      if (held) return; // a dictionary is being read: pick no more until it is (compress-fetch.ts)
       const more = Math.max(1, Math.ceil((window - peer.blocksInFlight) * MAX_BLOCK_LEN / s.typicalPieceBytes));
       const picked = s.picker.pick(peer.id, peer.assemblies.size + more, now);
       if (picked.length === 0) return;
