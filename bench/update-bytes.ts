@@ -1,13 +1,13 @@
 // Bytes on the wire for an update, on real data nobody here wrote (update-datasets.ts:
 // npm packages, two versions each, fetched with `npm pack` into a temp cache).
 // ByteFall: `create` the old version, `publish` the new one, plan the update
-// (src/update/plan.ts) and count what must be fetched: raw, with the cheapest
-// PIECE encoding per piece (update-compress.ts), and with the framing and the
-// metadata (VERSION, the Waterfall, HASHES for the changed files' layers) of
-// docs/PROTOCOL.md. Next to rsync's literal data, casync's new chunks and a fresh
+// (src/update/plan.ts) and count what must be fetched: raw, compressed as the engine
+// moves it (update-compress.ts: the compression flag, REQUEST kind 3 with the old
+// pieces as dictionaries, the responder's encodeBlock), and with the framing and the
+// metadata (VERSION, the Waterfall, HASHES for the changed files' layers), every
+// message sized by the real encoders (src/wire/messages.ts). Next to rsync's literal data, casync's new chunks and a fresh
 // BitTorrent download of the new version (its size), on the same directories.
 // BYTEFALL_BENCH_CDC_MIN=<bytes> BYTEFALL_BENCH_CDC_AVG=<bytes> try other chunking.
-import { brotliCompressSync } from 'node:zlib';
 import { scan } from '../src/create/scan.js';
 import { hashTree } from '../src/create/hash-tree.js';
 import { chunkingFor, type FileChunking } from '../src/create/chunking.js';
@@ -20,14 +20,13 @@ import { bytesText } from '../src/update/plan-text.js';
 import { machineLine, packageVersion, printTable } from './common.js';
 import { DATASETS, CACHE_DIR, unpacked, type Dataset } from './update-datasets.js';
 import { casyncNewChunks, peerVersions, rsyncLiteral, type PeerFigure } from './update-peers.js';
-import { BLOCK, PIECE_HEADER, REQUEST_KIND1, compressFetches, type CompressFigure } from './update-compress.js';
+import { BLOCK, PIECE_HEADER, compressFetches, requestBytes, type CompressFigure } from './update-compress.js';
+import { encodeBlock } from '../src/swarm/compress.js';
+import { CAP_BROTLI, CAP_DEFLATE, MAX_HASHES_PER_REQUEST } from '../src/wire/constants.js';
+import { encodeMessage } from '../src/wire/messages.js';
 
 const SEED = new Uint8Array(32).fill(11);
-/** VERSION with the signed header: <len u32><id u8><sequence u64><waterfallId 32><waterfallSize u32><header 640>. */
-const VERSION_MSG = 689;
-const HASH_REQUEST = 51;
-const HASHES_FIXED = 12;
-const MAX_HASHES = 512;
+const ID = new Uint8Array(32);
 
 interface Row {
   ds: Dataset;
@@ -55,22 +54,28 @@ async function createVersion(dir: string, pool: HashPool, rule?: (size: number) 
 }
 
 /** Bytes of the metadata a node fetches: VERSION, the served Waterfall, HASHES for the layers of changed and added files. */
-function metadata(plan: UpdatePlan, v2: Waterfall, served: Uint8Array): { raw: number; best: number } {
+async function metadata(plan: UpdatePlan, v2: Waterfall, served: Uint8Array): Promise<{ raw: number; best: number }> {
+  const version = encodeMessage({ type: 'version', sequence: v2.sequence, waterfallId: v2.waterfallId, waterfallSize: served.length, header: served.subarray(0, 640) }).length;
   const wfBlocks = Math.ceil(served.length / BLOCK);
-  const framing = wfBlocks * (REQUEST_KIND1 + PIECE_HEADER);
-  const brotli = brotliCompressSync(served).length;
+  const framing = wfBlocks * (requestBytes({ kind: 'waterfall', waterfallId: ID, compress: true }) + PIECE_HEADER);
+  let compressed = 0;
+  for (let at = 0; at < served.length; at += BLOCK) compressed += (await encodeBlock(served.subarray(at, at + BLOCK), CAP_DEFLATE | CAP_BROTLI)).data.length;
   let hashes = 0;
   const byPath = new Map(v2.entries.filter((e) => !e.isDir).map((e) => [e.path.join('/'), e]));
   for (const c of [...plan.changed, ...plan.added]) {
     const e = byPath.get(c.path.join('/'))!;
     const n = pieceCountOf(e);
     if (n === 0) continue;
-    const count = Math.min(MAX_HASHES, 2 ** Math.ceil(Math.log2(n)));
-    const messages = Math.ceil(n / count);
-    const proof = Math.ceil(Math.log2(messages));
-    hashes += messages * (HASH_REQUEST + HASHES_FIXED + 32 * proof) + n * layerRecordLen(e);
+    const count = Math.min(MAX_HASHES_PER_REQUEST, 2 ** Math.ceil(Math.log2(n)));
+    const unit = layerRecordLen(e);
+    const proof = Math.ceil(Math.log2(Math.ceil(n / count)));
+    for (let first = 0; first < n; first += count) {
+      const k = Math.min(count, n - first);
+      hashes += encodeMessage({ type: 'hash-request', reqId: 0, waterfallId: ID, file: 0, first, count }).length;
+      hashes += encodeMessage({ type: 'hashes', reqId: 0, hashes: new Uint8Array(k * unit), proof: new Uint8Array(32 * proof), ...(unit === 36 ? { recordLen: 36 } : {}) }).length;
+    }
   }
-  return { raw: VERSION_MSG + served.length + framing + hashes, best: VERSION_MSG + Math.min(served.length, brotli) + framing + hashes };
+  return { raw: version + served.length + framing + hashes, best: version + compressed + framing + hashes };
 }
 
 async function measure(ds: Dataset, pool: HashPool): Promise<Row> {
@@ -88,8 +93,8 @@ async function measure(ds: Dataset, pool: HashPool): Promise<Row> {
     ds,
     plan,
     v2: v2.waterfall,
-    fig: compressFetches(plan, v1, oldDir, newDir),
-    meta: metadata(plan, v2.waterfall, served),
+    fig: await compressFetches(plan, v1, v2, oldDir, newDir),
+    meta: await metadata(plan, v2.waterfall, served),
     rsync: rsyncLiteral(oldDir, newDir),
     casync: casyncNewChunks(oldDir, newDir, ds.form === 'tar' ? 'package.tar' : undefined),
     chunking,
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
   );
   printTable(
     'ByteFall details',
-    ['dataset', 'chunking', 'files chg/add/mv/rm', 'pieces fetched', 'reused here', 'metadata', 'framing', 'cheapest: raw/defl/brotli/dict'],
+    ['dataset', 'chunking', 'files chg/add/mv/rm', 'pieces fetched', 'reused here', 'metadata', 'framing', 'blocks: raw/defl/brotli/dict'],
     rows.map((r) => {
       const p = r.plan;
       return [
@@ -151,9 +156,9 @@ async function main(): Promise<void> {
     }),
   );
   for (const r of rows) for (const f of [r.rsync, r.casync]) if (f.note) console.log(`note: ${r.ds.name}: ${f.note}`);
-  console.log('notes: BF raw = distinct piece bytes to fetch; defl/brotli = each piece with PROTOCOL.md encodings 1-2 where smaller;');
-  console.log('       compressed = also with the proposed dictionary encoding (old bytes as deflate dictionary, docs/UPDATES.md);');
-  console.log('       wire = compressed + REQUEST/PIECE framing + VERSION, the served Waterfall (brotli) and HASHES of changed layers;');
+  console.log('notes: BF raw = distinct piece bytes to fetch; defl/brotli = REQUEST with the compression flag (encodings 1-2 where smaller);');
+  console.log('       compressed = as the engine fetches an update: kind 3 with the old piece as dictionary (src/update/dictionary.ts), else the flag;');
+  console.log('       wire = compressed + REQUEST/PIECE framing + VERSION, the served Waterfall (flag) and HASHES of changed layers, all sized by the real encoders;');
   console.log('       rsync literal data excludes its checksums and file list (rsync total = all bytes it sent and received);');
   console.log('       casync counts its new zstd chunk files, not its index;');
   console.log('       BitTorrent = a fresh download of the new version (its data, without the .torrent).');

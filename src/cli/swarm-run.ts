@@ -7,7 +7,7 @@ import { mkdirSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BytefallError } from '../errors.js';
 import { decodeLayers, encodeLayers } from '../format/layers.js';
-import { CHUNKING_FIXED, type Waterfall } from '../format/model.js';
+import type { Waterfall } from '../format/model.js';
 import { rewritePeers } from '../format/rewrite.js';
 import { HashPool } from '../hash/pool.js';
 import type { Announcer } from '../announce/announcer.js';
@@ -20,10 +20,10 @@ import { lookupAnnouncer, lookupPeers, startSwarmAnnouncer, stopSwarmAnnouncer, 
 import { Node } from '../node/node.js';
 import { StateDir } from '../node/state-dir.js';
 import { FsStorage } from '../storage/fs-storage.js';
+import { fileSpecsOf } from '../swarm/file-specs.js';
 import { fetchWaterfall } from '../swarm/metadata.js';
-import { Swarm } from '../swarm/session.js';
+import { Swarm, type SwarmOptions } from '../swarm/session.js';
 import { PieceHashes } from '../swarm/piece-hashes.js';
-import { storageFiles } from '../storage/from-waterfall.js';
 import { Follower } from '../update/follow.js';
 import { openNextStorage } from '../update/prepare.js';
 import { finishSwitch, readSwitchJournal } from '../update/switch.js';
@@ -110,7 +110,6 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
       throw err;
     }));
     if (!found || stopper.signal.aborted) return EXIT_INTERRUPTED;
-    if (!local) checkFixedPieces(found.waterfall);
     await finishInterruptedSwitch(dir, state, display);
     // The version this directory holds wins over an older file; a newer file is an update.
     const { waterfall, served, offered } = chooseCurrent(found, state, display);
@@ -125,14 +124,14 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
       }
     }
 
-    const files = storageFiles(waterfall);
+    const files = fileSpecsOf(waterfall, layers);
     storage = await FsStorage.open(dir, files, { statePath: state.resumePath(waterfall.sequence) });
     pool = new HashPool({ threads: o.threads });
     const hashPool = pool;
-    const makeSwarm = (v: { waterfall: Waterfall; served: Uint8Array; layers?: Uint8Array[]; storage: FsStorage; checkFiles?: readonly number[] }, download: boolean) => {
+    const makeSwarm = (v: { waterfall: Waterfall; served: Uint8Array; layers?: Uint8Array[]; storage: FsStorage; checkFiles?: readonly number[]; fetchHints?: SwarmOptions['fetchHints'] }, download: boolean) => {
       const fs = v.storage;
       const sw = new Swarm({
-        node, waterfall: v.waterfall, servedWaterfall: v.served, storage: fs, pool: hashPool, layers: v.layers, checkFiles: v.checkFiles,
+        node, waterfall: v.waterfall, servedWaterfall: v.served, storage: fs, pool: hashPool, layers: v.layers, checkFiles: v.checkFiles, fetchHints: v.fetchHints,
         paths: { finalPath: (i) => fs.finalPath(i), partPath: (i) => fs.partPath(i) },
         download, peers: o.peers, uploadLimit: o.uploadLimit, pexIntervalMs: o.pexIntervalMs,
       });
@@ -274,7 +273,6 @@ async function drive(o: SwarmRunOptions, f: Follower, display: SwarmDisplay, sig
 /** A Waterfall file given on the command line, checked before anything else happens. */
 function readLocal(file: string): { waterfall: Waterfall; served: Uint8Array; file: string } {
   const { waterfall, bytes } = readWaterfallFile(file);
-  checkFixedPieces(waterfall);
   return { waterfall, served: waterfall.peers.length > 0 ? rewritePeers(bytes, []) : bytes, file };
 }
 
@@ -337,7 +335,7 @@ async function finishInterruptedSwitch(dir: string, state: StateDir, display: Sw
     display.log('ignoring a switch journal without its version');
     return;
   }
-  const st = await openNextStorage(dir, state, next.waterfall, false); // finishes the renames
+  const st = await openNextStorage(dir, state, next.waterfall, next.layers, false); // finishes the renames
   await st.close();
   await finishSwitch(dir, state, j, next.bytes, new PieceHashes(next.waterfall, next.layers).encode());
   display.event({ event: 'switched', sequence: j.to, resumed: true }, `finished switching to version ${j.to} (interrupted before)`);
@@ -410,14 +408,6 @@ function findLayers(o: SwarmRunOptions, w: Waterfall, state: StateDir, display: 
     }
   }
   return state.readLayers(w);
-}
-
-/** The engine moves fixed-size pieces; content-defined ones (format 1.1) come with the updates work. */
-function checkFixedPieces(w: Waterfall): void {
-  const cdc = w.entries.find((e) => !e.isDir && e.chunking !== CHUNKING_FIXED);
-  if (cdc) {
-    throw new BytefallError('UNSUPPORTED_CHUNKING', `${cdc.path.join('/')} has content-defined pieces, which seed and get do not move yet; create the Waterfall with --chunking fixed`);
-  }
 }
 
 function mkdirOrThrow(dir: string): void {

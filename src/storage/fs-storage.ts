@@ -112,7 +112,7 @@ export class FsStorage implements Storage {
     this.checkOpen();
     this.layout.checkPieceData(file, piece, data);
     if (this.done[file] || this.state.pieces.has(file, piece)) return;
-    const offset = piece * this.layout.files[file].pieceSize;
+    const offset = this.layout.pieceOffset(file, piece);
     try {
       await this.fds.use(file, (h) => writeAll(h, data, offset), true);
     } catch (err) {
@@ -130,7 +130,7 @@ export class FsStorage implements Storage {
         op: 'read',
       });
     }
-    return this.read(file, piece * this.layout.files[file].pieceSize, this.layout.pieceLength(file, piece));
+    return this.read(file, this.layout.pieceOffset(file, piece), this.layout.pieceLength(file, piece));
   }
 
   async read(file: number, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {

@@ -51,7 +51,7 @@ export class MemoryStorage implements Storage {
     if (this.state.has(file, piece)) return;
     let buf = this.work.get(file);
     if (!buf) this.work.set(file, (buf = new Uint8Array(this.layout.files[file].size)));
-    buf.set(data, piece * this.layout.files[file].pieceSize);
+    buf.set(data, this.layout.pieceOffset(file, piece));
     this.record(file, piece);
   }
 
@@ -60,8 +60,7 @@ export class MemoryStorage implements Storage {
     if (!this.state.has(file, piece)) {
       throw new BytefallError('NOT_VERIFIED', `piece ${piece} of file ${file} is not verified`, { op: 'read' });
     }
-    const offset = piece * this.layout.files[file].pieceSize;
-    return this.read(file, offset, this.layout.pieceLength(file, piece));
+    return this.read(file, this.layout.pieceOffset(file, piece), this.layout.pieceLength(file, piece));
   }
 
   async read(file: number, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {

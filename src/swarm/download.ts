@@ -9,6 +9,7 @@ import type { HashPool } from '../hash/pool.js';
 import type { InFlight } from '../wire/requests.js';
 import { MAX_BLOCK_LEN, MAX_REQUESTS_IN_FLIGHT, REJECT_NOT_HAVE } from '../wire/constants.js';
 import type { Peer } from './peer.js';
+import { blockLenFor, blockRef, planPiece } from './compress-fetch.js';
 import { PieceAssembly } from './piece-assembly.js';
 import { pipelineDepth } from './picker-pipeline.js';
 import type { Swarm } from './session.js';
@@ -48,12 +49,15 @@ export class Downloader {
       maxBytes: s.opts.maxBytesPerPeer,
     });
     for (;;) {
+      let held = false;
       for (const a of peer.assemblies.values()) {
         while (a.hasUnrequested() && peer.blocksInFlight < window && wire.requestsInFlight < MAX_REQUESTS_IN_FLIGHT) {
           this.requestBlock(peer, a);
         }
         if (peer.blocksInFlight >= window || wire.requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) return;
+        held ||= a.held;
       }
+      if (held) return; // a dictionary is being read: pick no more until it is (compress-fetch.ts)
       const more = Math.max(1, Math.ceil((window - peer.blocksInFlight) * MAX_BLOCK_LEN / s.typicalPieceBytes));
       const picked = s.picker.pick(peer.id, peer.assemblies.size + more, now);
       if (picked.length === 0) return;
@@ -151,13 +155,16 @@ export class Downloader {
     const s = this.s;
     const { file, piece: inFile } = s.layout.locate(piece);
     const buffer = s.buffers.acquire(s.layout.pieceLength(file, inFile));
-    peer.assemblies.set(piece, new PieceAssembly(piece, file, inFile, buffer));
+    const a = new PieceAssembly(piece, file, inFile, buffer, blockLenFor(s, peer, piece));
+    peer.assemblies.set(piece, a);
+    planPiece(s, peer, a, () => this.fill(peer)); // compressed, with a dictionary, or plain (compress-fetch.ts)
   }
 
   private requestBlock(peer: Peer, a: PieceAssembly): void {
     const block = a.nextBlock++;
     const { offset, length } = a.block(block);
-    const r = peer.wire.request({ kind: 'index', waterfallId: this.s.waterfall.waterfallId, piece: a.piece }, offset, length);
+    const { ref, dictionary } = blockRef(this.s, a, offset);
+    const r = peer.wire.request(ref, offset, length, dictionary);
     a.reqIds.set(block, r.reqId);
     peer.blockRequests.set(r.reqId, { assembly: a, block });
     peer.blocksInFlight++;

@@ -9,7 +9,7 @@ import { equalBytes } from '../format/bytes.js';
 import type { Waterfall } from '../format/model.js';
 import type { Node } from '../node/node.js';
 import { toHex } from '../util/hex.js';
-import { CLOSE_NORMAL, MAX_BLOCK_LEN, REJECT_NOT_HAVE } from '../wire/constants.js';
+import { CAP_BROTLI, CAP_DEFLATE, CLOSE_NORMAL, MAX_BLOCK_LEN, REJECT_NOT_HAVE } from '../wire/constants.js';
 import type { VersionMsg } from '../wire/messages.js';
 import type { Wire } from '../wire/wire.js';
 
@@ -85,12 +85,14 @@ function fetchFrom(node: Node, swarmId: Uint8Array, address: string, o: FetchOpt
     const fetchVersion = (w: Wire, v: VersionMsg) => {
       if (v.waterfallSize > maxBytes) return finish(new BytefallError('BAD_SIZE', `the peer's Waterfall is ${v.waterfallSize} bytes, above the limit of ${maxBytes}`));
       const bytes = new Uint8Array(v.waterfallSize);
+      // Entries are names and hashes: brotli saves a little; the peer compresses only if it pays.
+      const compress = ((w.handshake?.capabilities ?? 0) & (CAP_DEFLATE | CAP_BROTLI)) !== 0;
       let got = 0;
       let next = 0;
       const ask = () => {
         while (next < bytes.length && w.requestsInFlight < 16) {
           const length = Math.min(MAX_BLOCK_LEN, bytes.length - next);
-          w.request({ kind: 'waterfall', waterfallId: v.waterfallId }, next, length);
+          w.request({ kind: 'waterfall', waterfallId: v.waterfallId, ...(compress ? { compress } : {}) }, next, length);
           next += length;
         }
       };

@@ -2,6 +2,7 @@
 // peer_connection state): which pieces it has, the pieces and hash runs we asked it for,
 // the requests it asked us and we have not served yet, rates both ways, PEX bookkeeping.
 // Behaviour lives in download.ts, upload.ts, hash-fetch.ts and pex.ts.
+import type { EncodeAsk } from './compress.js';
 import type { Address } from '../net/address.js';
 import { toHex } from '../util/hex.js';
 import type { Wire } from '../wire/wire.js';
@@ -25,6 +26,8 @@ export interface UploadJob {
   /** Offset in the file. */
   offset: number;
   length: number;
+  /** The request welcomes compression (or names a dictionary): compress.ts. */
+  encode?: EncodeAsk;
 }
 
 export interface PeerInfo {

@@ -12,6 +12,8 @@ export class PieceAssembly {
   dropped = false;
   /** Request id of each block asked for and not answered, by block number. */
   readonly reqIds = new Map<number, number>();
+  /** Requests held back (its dictionary is being read: compress-fetch.ts). */
+  held = false;
   private readonly got: Uint8Array;
 
   constructor(
@@ -20,8 +22,10 @@ export class PieceAssembly {
     readonly file: number,
     readonly pieceInFile: number,
     readonly buffer: Uint8Array,
+    /** Bytes per block (the last may be shorter): 128 KiB, or less for dictionary-compressed blocks. */
+    readonly blockLen = MAX_BLOCK_LEN,
   ) {
-    this.blocks = Math.ceil(buffer.length / MAX_BLOCK_LEN);
+    this.blocks = Math.ceil(buffer.length / blockLen);
     this.got = new Uint8Array(this.blocks);
   }
 
@@ -30,13 +34,13 @@ export class PieceAssembly {
   }
 
   hasUnrequested(): boolean {
-    return this.nextBlock < this.blocks;
+    return !this.held && this.nextBlock < this.blocks;
   }
 
   /** Offset and length of block b. */
   block(b: number): { offset: number; length: number } {
-    const offset = b * MAX_BLOCK_LEN;
-    return { offset, length: Math.min(MAX_BLOCK_LEN, this.buffer.length - offset) };
+    const offset = b * this.blockLen;
+    return { offset, length: Math.min(this.blockLen, this.buffer.length - offset) };
   }
 
   /** Copies a block in; true when it was the last one missing. */
@@ -44,7 +48,7 @@ export class PieceAssembly {
     this.reqIds.delete(block);
     if (this.got[block]) return false;
     this.got[block] = 1;
-    this.buffer.set(data, block * MAX_BLOCK_LEN);
+    this.buffer.set(data, block * this.blockLen);
     return ++this.received === this.blocks;
   }
 

@@ -4,7 +4,10 @@
 // matches; a download may also salvage the matching pieces of a partly matching copy; a
 // working copy whose state was lost is re-checked. Without a piece layer a file can only be
 // taken whole: its hashed root must give the entry hash (and then we know its leaves too).
+// A content-defined file is checked against its records (pieces at the offsets they give),
+// or, without a layer, cut again in one task (cut points depend on every byte before them).
 import { stat } from 'node:fs/promises';
+import { CDC_RECORD_LEN } from '../hash/cdc.js';
 import { HASH_LEN } from '../hash/merkle.js';
 import { verifyPiece } from '../hash/piece-hash.js';
 import type { HashPool } from '../hash/pool.js';
@@ -51,6 +54,9 @@ interface Target {
   pieceSize: number;
   /** Expected leaves, or undefined: hash and compare the root. */
   leaves?: Uint8Array;
+  /** Content-defined pieces: the expected records, when known. */
+  records?: Uint8Array;
+  cdc: boolean;
   got: Uint8Array;
   bad: number[];
   regionsLeft: number;
@@ -82,8 +88,10 @@ export async function checkExisting(o: CheckOptions): Promise<CheckResult> {
       const path = kind === 'final' ? paths.finalPath(file) : paths.partPath(file);
       const st = await stampOf(path);
       if (!st || !st.startsWith(`${f.size}:`)) continue;
-      const regions = Math.ceil(f.size / regionBytes(f.pieceSize));
-      targets.push({ file, path, kind, size: f.size, pieceSize: f.pieceSize, leaves, got: new Uint8Array(leaves ? 0 : layout.pieceCounts[file] * HASH_LEN), bad: [], regionsLeft: regions, stamp: st });
+      const cdc = layout.isContentDefined(file);
+      const t: Target = { file, path, kind, size: f.size, pieceSize: f.pieceSize, leaves, records: hashes.fileRecords(file), cdc, got: new Uint8Array(leaves || cdc ? 0 : layout.pieceCounts[file] * HASH_LEN), bad: [], regionsLeft: 0, stamp: st };
+      for (const _ of regionsOf(t)) t.regionsLeft++;
+      targets.push(t);
       break;
     }
   }
@@ -91,17 +99,45 @@ export async function checkExisting(o: CheckOptions): Promise<CheckResult> {
   let done = 0;
   o.onProgress?.(0, total);
 
-  function* jobs() {
-    for (const t of targets) {
-      const step = regionBytes(t.pieceSize);
-      for (let offset = 0; offset < t.size; offset += step) yield { t, offset, length: Math.min(step, t.size - offset) };
+  function* regionsOf(t: Target): Generator<{ t: Target; offset: number; length: number; first: number; count: number }> {
+    if (t.cdc && !t.records) {
+      yield { t, offset: 0, length: t.size, first: 0, count: layout.pieceCounts[t.file] }; // cut in one pass
+      return;
+    }
+    const step = regionBytes(t.pieceSize);
+    if (t.cdc) {
+      const n = layout.pieceCounts[t.file];
+      for (let first = 0; first < n; ) {
+        const offset = layout.pieceOffset(t.file, first);
+        let count = 0;
+        let length = 0;
+        while (first + count < n && (count === 0 || length + layout.pieceLength(t.file, first + count) <= step)) length += layout.pieceLength(t.file, first + count++);
+        yield { t, offset, length, first, count };
+        first += count;
+      }
+      return;
+    }
+    for (let offset = 0; offset < t.size; offset += step) {
+      const length = Math.min(step, t.size - offset);
+      yield { t, offset, length, first: offset / t.pieceSize, count: Math.ceil(length / t.pieceSize) };
     }
   }
-  await runWindowed(jobs(), pool.maxInFlight, async ({ t, offset, length }) => {
+
+  function* jobs() {
+    for (const t of targets) yield* regionsOf(t);
+  }
+  await runWindowed(jobs(), pool.maxInFlight, async ({ t, offset, length, first, count }) => {
     if (o.stopped?.()) return;
-    const first = offset / t.pieceSize;
-    if (t.leaves) {
-      const expected = t.leaves.subarray(first * HASH_LEN, (first + Math.ceil(length / t.pieceSize)) * HASH_LEN);
+    if (t.cdc && t.records) {
+      const records = t.records.subarray(first * CDC_RECORD_LEN, (first + count) * CDC_RECORD_LEN);
+      const r = await pool.verifyRecords({ items: [{ path: t.path, offset, count }], records });
+      t.bad.push(...r.bad[0].map((i) => first + i));
+    } else if (t.cdc) {
+      const r = await pool.chunkFiles({ files: [{ path: t.path, size: t.size, pieceSize: t.pieceSize, fileSize: t.size }] });
+      if (!r.hashed[0]) t.bad.push(-1);
+      else t.got = r.records;
+    } else if (t.leaves) {
+      const expected = t.leaves.subarray(first * HASH_LEN, (first + count) * HASH_LEN);
       const r = await pool.verifyRegion({ path: t.path, offset, length, pieceSize: t.pieceSize, expected });
       t.bad.push(...r.bad);
     } else {
@@ -141,8 +177,7 @@ export async function checkExisting(o: CheckOptions): Promise<CheckResult> {
       if (bad.has(p) || storage.isVerified(t.file, p) || o.stopped?.()) continue;
       if (t.kind === 'part') await storage.markVerified(t.file, p);
       else {
-        const at = p * t.pieceSize;
-        const data = await storage.readFinal(t.file, at, Math.min(t.pieceSize, t.size - at));
+        const data = await storage.readFinal(t.file, layout.pieceOffset(t.file, p), layout.pieceLength(t.file, p));
         if (!verifyPiece(data, t.leaves.subarray(p * HASH_LEN, (p + 1) * HASH_LEN))) continue; // changed since hashed
         await storage.writePiece(t.file, p, data);
       }

@@ -17,6 +17,7 @@ import {
 import type { SwarmDecision } from '../wire/handshake.js';
 import type { Wire } from '../wire/wire.js';
 import { Choker, type ChokerOptions } from './choker.js';
+import type { FetchHint } from './compress-fetch.js';
 import { Connector, peerRecordAddress } from './connector.js';
 import { Downloader } from './download.js';
 import { FileChanges } from './file-changes.js';
@@ -70,6 +71,12 @@ export interface SwarmOptions extends Partial<SwarmTuning> {
   peers?: readonly string[];
   choker?: ChokerOptions;
   now?: () => number;
+  /**
+   * How a piece (global index in this version) should travel, for the update executor:
+   * compression welcome, and an old piece we hold as dictionary (src/swarm/compress-fetch.ts).
+   * Undefined (the default) for a piece: plain REQUEST kind 0.
+   */
+  fetchHints?: (piece: number) => FetchHint | undefined;
 }
 
 export interface SwarmEvents {
@@ -124,6 +131,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
   readonly hashFetcher = new HashFetcher(this);
   readonly pex = new PexExchange(this);
   readonly typicalPieceBytes: number;
+  readonly fetchHints: SwarmOptions['fetchHints'];
   picker!: PiecePicker;
   complete = false;
   stopped = false;
@@ -146,10 +154,11 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     this.storage = o.storage;
     this.layout = o.storage.layout;
     this.pool = o.pool;
-    this.hashes = new PieceHashes(o.waterfall, o.layers);
+    this.hashes = new PieceHashes(o.waterfall, o.layers, this.layout);
     this.uploader = new Uploader(this);
     this.choker = new Choker(o.choker);
     this.clock = o.now ?? Date.now;
+    this.fetchHints = o.fetchHints;
     this.typicalPieceBytes = Math.max(1, ...this.layout.files.map((f) => (f.size > 0 ? Math.min(f.pieceSize, f.size) : 1)));
     this.entryToFile = new Int32Array(o.waterfall.entries.length).fill(-1);
     this.hashes.entryIndex.forEach((entry, file) => (this.entryToFile[entry] = file));
@@ -351,7 +360,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
 
   /** A run of piece hashes arrived and checked out: its pieces may be asked for now. */
   onRunKnown(run: HashRun): void {
-    const [a, b] = this.hashes.runPieces(run.file, run.run);
+    const [a, b] = this.hashes.piecesReadyAfter(run.file, run.run);
     const first = this.layout.firstPiece[run.file];
     if (this.opts.download) this.picker.setPriority(first + a, first + b, PRIORITY_DEFAULT);
     for (const p of this.peers.values()) this.updateInterest(p);
@@ -404,7 +413,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     if (!this.opts.download) this.picker.setPriority(0, layout.totalPieces, PRIORITY_SKIP);
     else {
       for (const run of this.hashes.missingRuns()) {
-        const [a, b] = this.hashes.runPieces(run.file, run.run);
+        const [a, b] = this.hashes.piecesWaitingFor(run.file, run.run);
         const first = layout.firstPiece[run.file];
         this.picker.setPriority(first + a, first + b, PRIORITY_SKIP); // wanted once its hashes are known
       }

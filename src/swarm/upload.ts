@@ -6,9 +6,10 @@
 import { equalBytes } from '../format/bytes.js';
 import { toHex } from '../util/hex.js';
 import {
-  MAX_BLOCK_LEN, REJECT_CANCELLED, REJECT_CHOKED, REJECT_INVALID, REJECT_NOT_HAVE,
+  ENCODING_RAW, MAX_BLOCK_LEN, REJECT_CANCELLED, REJECT_CHOKED, REJECT_INVALID, REJECT_NOT_HAVE,
 } from '../wire/constants.js';
 import type { HashRequestMsg, RequestMsg } from '../wire/messages.js';
+import { dictionaryWindow, encodeBlock, wantsCompression, type EncodeAsk } from './compress.js';
 import type { Peer, UploadJob } from './peer.js';
 import { Bitfield } from './picker-bitfield.js';
 import type { Swarm } from './session.js';
@@ -45,23 +46,25 @@ export class Uploader {
       // Metadata (BEP 9-like) is served to choked peers too.
       if (!equalBytes(m.ref.waterfallId, s.waterfall.waterfallId)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
       if (m.offset + m.length > s.servedWaterfall.length) return void wire.reject(m.reqId, REJECT_INVALID);
-      wire.piece(m.reqId, s.servedWaterfall.subarray(m.offset, m.offset + m.length));
+      const block = s.servedWaterfall.subarray(m.offset, m.offset + m.length);
+      if (!wantsCompression(m)) return void wire.piece(m.reqId, block);
+      void encodeBlock(block, wire.handshake?.capabilities ?? 0).then((e) => wire.piece(m.reqId, e.data, undefined, e.encoding));
       return;
     }
     let piece: number | undefined;
     if (m.ref.kind === 'index') {
       if (equalBytes(m.ref.waterfallId, s.waterfall.waterfallId) && m.ref.piece < s.layout.totalPieces) piece = m.ref.piece;
     } else {
-      piece = this.pieceOfLeaf(m.ref.leaf, m.ref.length);
+      piece = this.pieceOfLeaf(m.ref.leaf, m.ref.length); // kinds 1 and 3
     }
     if (piece === undefined) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     if (wire.amChoking) return void wire.reject(m.reqId, REJECT_CHOKED);
     const { file, piece: inFile } = s.layout.locate(piece);
-    if (!s.storage.isVerified(file, inFile) || s.isSuspect(file)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+    if (!s.storage.isVerified(file, inFile) || s.isSuspect(file) || !s.layout.lengthsKnown(file)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     const len = s.layout.pieceLength(file, inFile);
     if (m.offset + m.length > len) return void wire.reject(m.reqId, REJECT_INVALID);
-    const offset = inFile * s.layout.files[file].pieceSize + m.offset;
-    peer.uploads.push({ reqId: m.reqId, piece, file, offset, length: m.length });
+    const offset = s.layout.pieceOffset(file, inFile) + m.offset;
+    peer.uploads.push({ reqId: m.reqId, piece, file, offset, length: m.length, encode: this.encodeAsk(m) });
     this.pump();
   }
 
@@ -75,7 +78,7 @@ export class Uploader {
     if (file === undefined || m.first >= s.hashes.pieceCount(file)) return void wire.reject(m.reqId, REJECT_INVALID);
     const answer = s.hashes.answer(file, m.first, m.count);
     if (!answer) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
-    wire.hashes(m.reqId, answer.hashes, answer.proof);
+    wire.hashes(m.reqId, answer.hashes, answer.proof, answer.recordLen);
   }
 
   onCancel(peer: Peer, reqId: number): void {
@@ -143,14 +146,18 @@ export class Uploader {
     let lent = false;
     try {
       const data = await s.storage.read(job.file, job.offset, job.length, buf);
-      const inFile = Math.floor(job.offset / s.layout.files[job.file].pieceSize);
+      // Compressed data is a fresh buffer; raw data stays the lent block buffer.
+      let encoded = job.encode ? await this.encode(peer, job.encode, data) : undefined;
+      if (encoded?.encoding === ENCODING_RAW) encoded = undefined;
+      const inFile = s.layout.locate(job.piece).piece;
       if (!s.storage.isVerified(job.file, inFile) || s.isSuspect(job.file)) {
         peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // invalidated while we read
-      } else if ((lent = peer.wire.piece(job.reqId, data, () => this.giveBack(buf)))) {
+      } else if (encoded ? peer.wire.piece(job.reqId, encoded.data, undefined, encoded.encoding) : (lent = peer.wire.piece(job.reqId, data, () => this.giveBack(buf)))) {
+        const sent = encoded?.data.length ?? data.length;
         const now = s.now();
-        peer.uploaded += data.length;
-        peer.up.add(data.length, now);
-        s.stats.sent(data.length, now);
+        peer.uploaded += sent;
+        peer.up.add(sent, now);
+        s.stats.sent(sent, now);
         this.countSent(peer, job.piece);
       }
     } catch (err) {
@@ -162,6 +169,30 @@ export class Uploader {
       peer.reading--;
       this.pump();
     }
+  }
+
+  /** What a request that welcomes compression asks of its answer; the dictionary window of kind 3 when we hold its piece. */
+  private encodeAsk(m: RequestMsg): EncodeAsk | undefined {
+    if (!wantsCompression(m)) return undefined;
+    if (m.ref.kind !== 'dict') return {};
+    const s = this.s;
+    const dictPiece = this.pieceOfLeaf(m.ref.dictLeaf, m.ref.dictLength);
+    if (dictPiece === undefined) return {}; // not held: compressed without it, if that helps
+    const { file, piece } = s.layout.locate(dictPiece);
+    const w = dictionaryWindow(m.ref);
+    return { dict: { file, piece, offset: s.layout.pieceOffset(file, piece) + w.offset, length: w.length } };
+  }
+
+  /** The smallest answer for a block (compress.ts); a dictionary piece we no longer hold is left out. */
+  private async encode(peer: Peer, ask: EncodeAsk, data: Uint8Array): Promise<{ encoding: number; data: Uint8Array }> {
+    const s = this.s;
+    let dictionary: Uint8Array | undefined;
+    const d = ask.dict;
+    if (d && s.storage.isVerified(d.file, d.piece) && !s.isSuspect(d.file)) {
+      dictionary = await s.storage.read(d.file, d.offset, d.length);
+      if (!s.storage.isVerified(d.file, d.piece) || s.isSuspect(d.file)) dictionary = undefined; // invalidated while we read
+    }
+    return encodeBlock(data, peer.wire.handshake?.capabilities ?? 0, dictionary);
   }
 
   /** Block buffers are reused once the socket is done with them: no garbage per block served. */

@@ -19,7 +19,9 @@ import type { NewerVersion, Swarm } from '../swarm/session.js';
 import { toHex } from '../util/hex.js';
 import { VersionGate, decodeProof } from './accept.js';
 import { fetchLayersOver, fetchWaterfallOver } from './fetch-version.js';
-import { prepareUpdate } from './prepare.js';
+import { prepareUpdate, readRange } from './prepare.js';
+import { dictionaryHints } from './dictionary.js';
+import type { FetchHint } from '../swarm/compress-fetch.js';
 import { switchVersion } from './switch.js';
 
 /** Placeholder layers of the right sizes (no file is a source when none is intact). */
@@ -45,7 +47,7 @@ export interface FollowerOptions {
   /** Once a new version is in place, only serve it (seed): a file changed on disk is not fetched again. */
   serveOnly?: boolean;
   /** Builds (does not start) the swarm of a version over its storage; the runner attaches its displays. */
-  makeSwarm(v: { waterfall: Waterfall; served: Uint8Array; layers: Uint8Array[]; storage: FsStorage; checkFiles?: readonly number[] }): Swarm;
+  makeSwarm(v: { waterfall: Waterfall; served: Uint8Array; layers: Uint8Array[]; storage: FsStorage; checkFiles?: readonly number[]; fetchHints?: (piece: number) => FetchHint | undefined }): Swarm;
   /** One line for people (and, with `event`, one JSON object for scripts). */
   event(json: Record<string, unknown>, text?: string): void;
 }
@@ -184,7 +186,7 @@ export class Follower extends EventEmitter<FollowerEvents> {
       if (p.wire.closed || this.stopped) continue;
       try {
         await fetchLayersOver(p.wire, w, hashes);
-        return hashes.files.map((_, i) => hashes.fileLeaves(i)!.slice());
+        return hashes.files.map((_, i) => (hashes.fileRecords(i) ?? hashes.fileLeaves(i)!).slice());
       } catch (err) {
         this.o.event({ event: 'warning', message: `${p.label}: piece hashes of version ${w.sequence}: ${(err as Error).message}` });
         if ((err as BytefallError).code === 'WIRE_BAD_DATA') p.wire.fail(err as BytefallError, true);
@@ -268,7 +270,15 @@ export class Follower extends EventEmitter<FollowerEvents> {
       `updating to version ${next.waterfall.sequence}: ${plan.kept.length} files kept, ${plan.moved.length} moved, ${plan.changed.length} changed, ${plan.added.length} added, ${plan.removed.length} removed; ${plan.bytes.reused} bytes reused, ${plan.bytes.fetch} to fetch`,
     );
     this.emit('updating', { from: old.waterfall.sequence, to: next.waterfall.sequence, fetch: plan.bytes.fetch, reused: plan.bytes.reused });
-    const swarm = this.o.makeSwarm({ waterfall: next.waterfall, served: next.served, layers: next.layers, storage, checkFiles: prepared.checkFiles });
+    // What is fetched travels compressed, against the old piece it replaces where there is one.
+    const dict = dictionaryHints(plan, old.waterfall, oldLayers ?? [], next.waterfall, next.layers);
+    const fetchHints = (piece: number): FetchHint => {
+      const d = oldLayers ? dict.get(piece) : undefined;
+      if (!d) return { compress: true };
+      const path = old.storage.finalPath(d.file);
+      return { compress: true, dictionary: { leaf: d.leaf, length: d.length, read: async () => (await readRange(path, d.offset, d.length)) ?? new Uint8Array(0) } }; // a short read fails the dictionary's check
+    };
+    const swarm = this.o.makeSwarm({ waterfall: next.waterfall, served: next.served, layers: next.layers, storage, checkFiles: prepared.checkFiles, fetchHints });
     const done = new Promise<void>((resolve) => swarm.once('complete', () => resolve()));
     this.watch(swarm);
     await swarm.start();

@@ -18,7 +18,7 @@ import type { Waterfall } from '../format/model.js';
 import type { HashPool } from '../hash/pool.js';
 import type { StateDir } from '../node/state-dir.js';
 import { FsStorage } from '../storage/fs-storage.js';
-import { storageFiles } from '../storage/from-waterfall.js';
+import { fileSpecsOf } from '../swarm/file-specs.js';
 import { verifyOnPool } from '../swarm/download.js';
 import { planUpdate, type UpdatePlan } from './plan.js';
 import { piecesOf } from './pieces.js';
@@ -54,8 +54,8 @@ export interface Prepared {
 export const nextPartSuffix = (sequence: number): string => `.bytefall-v${sequence}`;
 
 /** Opens the next version's storage (as prepare leaves it) without doing anything else. */
-export function openNextStorage(dir: string, state: StateDir, next: Waterfall, deferFinish = true): Promise<FsStorage> {
-  return FsStorage.open(dir, storageFiles(next), {
+export function openNextStorage(dir: string, state: StateDir, next: Waterfall, layers: readonly Uint8Array[], deferFinish = true): Promise<FsStorage> {
+  return FsStorage.open(dir, fileSpecsOf(next, layers), {
     statePath: state.resumePath(next.sequence),
     partSuffix: nextPartSuffix(next.sequence),
     deferFinish,
@@ -67,7 +67,7 @@ const keyOf = (path: readonly string[]): string => path.join('/');
 export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
   const plan = planUpdate(o.old, o.next, { holds: (p) => o.intact.has(keyOf(p)) });
   for (const e of o.next.waterfall.entries) if (e.isDir) await mkdirOrThrow(join(o.dir, ...e.path));
-  const storage = await openNextStorage(o.dir, o.state, o.next.waterfall);
+  const storage = await openNextStorage(o.dir, o.state, o.next.waterfall, o.next.layers);
   let placed = 0;
   try {
     const layout = storage.layout;
@@ -117,7 +117,7 @@ export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
         .filter((t) => !storage.isVerified(t.file, t.piece));
       if (targets.length === 0) continue;
       const job = (async () => {
-        const data = await readAt(oldPath(copy.from.path), copy.from.offset, copy.length);
+        const data = await readRange(oldPath(copy.from.path), copy.from.offset, copy.length);
         if (!data || !(await verifyOnPool(o.pool, data, copy.hash))) {
           o.log?.(`${keyOf(copy.from.path)} changed at offset ${copy.from.offset}: that piece will be fetched`);
           return;
@@ -138,8 +138,8 @@ export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
   }
 }
 
-/** `length` bytes at `offset` of `path`, or undefined when the file is shorter or unreadable. */
-async function readAt(path: string, offset: number, length: number): Promise<Uint8Array | undefined> {
+/** `length` bytes at `offset` of `path` (in shared memory), or undefined when the file is shorter or unreadable. */
+export async function readRange(path: string, offset: number, length: number): Promise<Uint8Array | undefined> {
   let h;
   try {
     h = await open(path, 'r');

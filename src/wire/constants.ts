@@ -68,22 +68,32 @@ export const REQUEST_TIMEOUT_MS = 60_000;
 
 // Capability bits (HELLO). Both sides use the intersection.
 export const CAP_PEX = 1 << 0;
-/** Reserved for the updates issue: PIECE encoding 1 (raw deflate). */
+/** PIECE encoding 1 (raw deflate), for requests that welcome compression. */
 export const CAP_DEFLATE = 1 << 1;
-/** Reserved for the updates issue: PIECE encoding 2 (brotli). */
+/** PIECE encoding 2 (brotli), for requests that welcome compression. */
 export const CAP_BROTLI = 1 << 2;
+/** REQUEST kind 3 and PIECE encoding 3: deflate with an old piece as dictionary. */
+export const CAP_DICT = 1 << 3;
 /** The capabilities this build implements. */
-export const CAPS_IMPLEMENTED = CAP_PEX;
+export const CAPS_IMPLEMENTED = CAP_PEX | CAP_DEFLATE | CAP_BROTLI | CAP_DICT;
 
 // PIECE encodings.
 export const ENCODING_RAW = 0;
 export const ENCODING_DEFLATE = 1;
 export const ENCODING_BROTLI = 2;
+export const ENCODING_DICT = 3;
 
-// PieceRef kinds (REQUEST).
+// PieceRef kinds (REQUEST): the low 7 bits of the kind byte.
 export const REF_INDEX = 0;
 export const REF_HASH = 1;
 export const REF_WATERFALL = 2;
+export const REF_DICT = 3;
+/** Bit 7 of the kind byte of kinds 0-2: the requester welcomes a compressed answer (encodings 1-2). */
+export const REF_FLAG_COMPRESS = 0x80;
+/** Bytes of the dictionary piece a kind-3 request names: [dictOffset, dictOffset + this), clipped. */
+export const DICT_WINDOW_LEN = 32 * 1024;
+/** Blocks a requester asks with kind 3 (deflate reaches back 32 KiB: a block fits beside its window). */
+export const DICT_BLOCK_LEN = 16 * 1024;
 
 // CLOSE reasons.
 export const CLOSE_NORMAL = 0;

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { BytefallError } from '../errors.js';
 import { toHex } from '../util/hex.js';
 import {
-  CAPS_IMPLEMENTED, CAP_PEX, CLOSE_NORMAL, ENCODING_RAW, HANDSHAKE_TIMEOUT_MS, IDLE_TIMEOUT_MS,
+  CAPS_IMPLEMENTED, CAP_BROTLI, CAP_DEFLATE, CAP_DICT, CAP_PEX, CLOSE_NORMAL, ENCODING_RAW, HANDSHAKE_TIMEOUT_MS, IDLE_TIMEOUT_MS,
   KEEP_ALIVE_INTERVAL_MS, MAX_FRAME_LEN, MAX_HELLO_FRAME_LEN, MSG_PIECE, PROTOCOL_VERSION_MAX,
   PROTOCOL_VERSION_MIN, REQUEST_TIMEOUT_MS, CLOSE_UNKNOWN_SWARM,
 } from './constants.js';
@@ -20,6 +20,7 @@ import {
   type BitfieldMsg, type HashRequestMsg, type HelloMsg, type Message, type PexEntry, type PieceRef,
   type RequestMsg, type VersionMsg,
 } from './messages.js';
+import { decodeBlock, encodingRefusal } from './messages/piece-encoding.js';
 import { closeReasonFor, errorForPeerClose, shouldBan } from './policy.js';
 import { IncomingRequests, OutgoingRequests, type InFlight } from './requests.js';
 
@@ -87,7 +88,8 @@ export interface WireEvents {
   'hash-request': [HashRequestMsg];
   /** The peer withdrew a request; it still expects PIECE/HASHES or REJECT for it. */
   cancel: [number];
-  piece: [InFlight, Uint8Array];
+  /** The block (decoded), and the bytes its data took on the wire (less when compressed). */
+  piece: [InFlight, Uint8Array, number];
   hashes: [InFlight, Uint8Array, Uint8Array];
   reject: [InFlight, number];
   'request-timeout': [InFlight];
@@ -132,6 +134,8 @@ export class Wire extends EventEmitter<WireEvents> {
   private handshakeTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private corked = false;
+  /** The dictionary window of each kind-3 request in flight (dropped with the request). */
+  private readonly dictionaries = new WeakMap<InFlight, Uint8Array>();
 
   constructor(stream: Duplex, opts: WireOptions) {
     super();
@@ -219,10 +223,20 @@ export class Wire extends EventEmitter<WireEvents> {
     this.send({ type: 'have', piece });
   }
 
-  /** `<len><id=10><reqId u32><ref><offset u32><length u32>`; returns the request in flight. */
-  request(ref: PieceRef, offset: number, length: number): InFlight {
+  /**
+   * `<len><id=10><reqId u32><ref><offset u32><length u32>`; returns the request in flight.
+   * A ref that welcomes compression, or kind 3 (`dictionary`: the window it names, which
+   * decodes the answer), needs the matching capability on this connection.
+   */
+  request(ref: PieceRef, offset: number, length: number, dictionary?: Uint8Array): InFlight {
     this.checkOpen('REQUEST');
+    const caps = this.handshake?.capabilities ?? 0;
+    if (ref.kind === 'dict' && (!(caps & CAP_DICT) || !dictionary)) throw new BytefallError('BAD_ARGUMENT', 'REQUEST kind 3 needs capability DICT and its dictionary');
+    if (ref.kind !== 'dict' && ref.compress && !(caps & (CAP_DEFLATE | CAP_BROTLI))) {
+      throw new BytefallError('BAD_ARGUMENT', 'REQUEST: compression was not negotiated');
+    }
     const r = this.outgoing.add((reqId) => ({ type: 'request', reqId, ref, offset, length }));
+    if (dictionary) this.dictionaries.set(r, dictionary);
     this.sendChecked(r);
     return r;
   }
@@ -248,31 +262,35 @@ export class Wire extends EventEmitter<WireEvents> {
    * False when that request is no longer in flight (already answered). `onWritten` is called
    * once the stream is done with `data` (so a caller may reuse the buffer); only when true is returned.
    */
-  piece(reqId: number, data: Uint8Array, onWritten?: () => void): boolean {
+  piece(reqId: number, data: Uint8Array, onWritten?: () => void, encoding = ENCODING_RAW): boolean {
     const r = this.incoming.get(reqId);
     if (!r || this.closed) return false;
-    if (r.msg.type !== 'request' || r.msg.length !== data.length) {
-      throw new BytefallError('BAD_ARGUMENT', `PIECE for request ${reqId}: ${data.length} bytes do not answer it`);
-    }
+    const ok = r.msg.type === 'request' && (encoding === ENCODING_RAW
+      ? r.msg.length === data.length
+      : data.length >= 1 && data.length < r.msg.length && !encodingRefusal(encoding, r.msg, this.handshake?.capabilities ?? 0));
+    if (!ok) throw new BytefallError('BAD_ARGUMENT', `PIECE for request ${reqId}: ${data.length} bytes of encoding ${encoding} do not answer it`);
     this.incoming.take(reqId);
     const header = new Uint8Array(10);
     header.set(encodeFrameHeader(MSG_PIECE, 5 + data.length));
     new DataView(header.buffer).setUint32(5, reqId, true);
-    header[9] = ENCODING_RAW;
+    header[9] = encoding;
     this.write(header);
     this.write(data, onWritten);
     return true;
   }
 
-  /** `<len><id=15><reqId u32><hashCount u16><proofCount u8><hashes><proof>` */
-  hashes(reqId: number, hashes: Uint8Array, proof: Uint8Array): boolean {
+  /**
+   * `<len><id=15><reqId u32><hashCount u16><proofCount u8><hashes><proof>`; `recordLen` 36
+   * for the records `<length u32><hash 32>` of a content-defined file.
+   */
+  hashes(reqId: number, hashes: Uint8Array, proof: Uint8Array, recordLen = 32): boolean {
     const r = this.incoming.get(reqId);
     if (!r || this.closed) return false;
-    if (r.msg.type !== 'hash-request' || hashes.length > 32 * r.msg.count) {
+    if (r.msg.type !== 'hash-request' || hashes.length > recordLen * r.msg.count) {
       throw new BytefallError('BAD_ARGUMENT', `HASHES for request ${reqId}: does not answer it`);
     }
     this.incoming.take(reqId);
-    return this.send({ type: 'hashes', reqId, hashes, proof });
+    return this.send({ type: 'hashes', reqId, hashes, proof, ...(recordLen === 32 ? {} : { recordLen }) });
   }
 
   /** `<len=6><id=13><reqId u32><reason u8>` */
@@ -397,16 +415,19 @@ export class Wire extends EventEmitter<WireEvents> {
       }
       case 'piece': {
         const r = this.answered(m.reqId, 'PIECE', 'request');
-        if (m.encoding !== ENCODING_RAW) throw new BytefallError('WIRE_BAD_MESSAGE', `PIECE: encoding ${m.encoding} was not negotiated`);
-        if (m.data.length !== (r.msg as RequestMsg).length) {
-          throw new BytefallError('WIRE_BAD_MESSAGE', `PIECE: ${m.data.length} bytes for a request of ${(r.msg as RequestMsg).length}`);
+        const req = r.msg as RequestMsg;
+        const refusal = encodingRefusal(m.encoding, req, this.handshake!.capabilities);
+        if (refusal) throw new BytefallError('WIRE_BAD_MESSAGE', `PIECE: ${refusal}`);
+        if (m.encoding === ENCODING_RAW ? m.data.length !== req.length : m.data.length >= req.length) {
+          throw new BytefallError('WIRE_BAD_MESSAGE', `PIECE: ${m.data.length} bytes${m.encoding ? ` of encoding ${m.encoding}` : ''} for a request of ${req.length}`);
         }
-        return void this.emit('piece', r, m.data);
+        // Compressed data comes back as exactly the block asked for, or the peer is banned.
+        return void this.emit('piece', r, decodeBlock(m.encoding, m.data, req.length, this.dictionaries.get(r)), m.data.length);
       }
       case 'hashes': {
         const r = this.answered(m.reqId, 'HASHES', 'hash-request');
-        if (m.hashes.length > 32 * (r.msg as HashRequestMsg).count) {
-          throw new BytefallError('WIRE_BAD_MESSAGE', `HASHES: ${m.hashes.length / 32} hashes for a request of ${(r.msg as HashRequestMsg).count}`);
+        if (m.hashes.length > (m.recordLen ?? 32) * (r.msg as HashRequestMsg).count) {
+          throw new BytefallError('WIRE_BAD_MESSAGE', `HASHES: ${m.hashes.length / (m.recordLen ?? 32)} hashes for a request of ${(r.msg as HashRequestMsg).count}`);
         }
         return void this.emit('hashes', r, m.hashes, m.proof);
       }

@@ -2,7 +2,8 @@
 // nodes ban it and carry on. Modes: 'corrupt' serves random bytes for every piece (and honest
 // hashes, so the lie is found by the piece check); 'bad-proof' answers HASH_REQUESTs with
 // hashes and proofs that do not lead to the entry hash; 'silent' claims every piece and
-// never answers; 'lie-have' announces a piece past the last.
+// never answers; 'lie-have' announces a piece past the last; 'bad-records' answers HASH_REQUESTs
+// for content-defined files with honest records whose first length is changed.
 // As a script: node dist/test/integration/evil-peer.js <file.waterfall> <listen> <mode>
 // prints {"event":"listening","address":...} and runs until killed.
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ import { CLOSE_UNKNOWN_SWARM } from '../../src/wire/constants.js';
 import { Wire } from '../../src/wire/wire.js';
 
 /** 'forged-version': announces a newer version and serves a Waterfall whose files signature is broken. */
-export type EvilMode = 'corrupt' | 'bad-proof' | 'silent' | 'lie-have' | 'forged-version';
+export type EvilMode = 'corrupt' | 'bad-proof' | 'silent' | 'lie-have' | 'bad-records' | 'forged-version';
 
 export interface EvilPeerOptions {
   transport: Transport;
@@ -96,7 +97,12 @@ export async function startEvilPeer(o: EvilPeerOptions): Promise<EvilPeer> {
     wire.on('hash-request', (m) => {
       const file = hashes.entryIndex.indexOf(m.file);
       const honest = o.mode !== 'bad-proof' && file >= 0 ? hashes.answer(file, m.first, m.count) : undefined;
-      if (honest) return void wire.hashes(m.reqId, honest.hashes, honest.proof);
+      if (honest && o.mode === 'bad-records' && honest.recordLen === 36) {
+        const forged = Buffer.from(honest.hashes);
+        forged.writeUInt32LE(forged.readUInt32LE(0) + 1, 0);
+        return void wire.hashes(m.reqId, forged, honest.proof, 36);
+      }
+      if (honest) return void wire.hashes(m.reqId, honest.hashes, honest.proof, honest.recordLen);
       if (o.mode === 'silent') return;
       const n = file >= 0 ? Math.max(1, Math.min(m.count, hashes.pieceCount(file) - m.first)) : 1;
       const steps = Math.ceil(Math.log2(Math.max(2, file >= 0 ? hashes.pieceCount(file) : 2)));

@@ -130,8 +130,8 @@ export class Scope {
     return p;
   }
 
-  /** A site of random files, its key and its Waterfall (fixed pieces of `pieceSize`). */
-  site(files: Record<string, number>, pieceSize = '64K'): { dir: string; waterfall: string; bytes: number } {
+  /** A site of random files, its key and its Waterfall (fixed pieces of `pieceSize`, or `chunking` with that average). */
+  site(files: Record<string, number>, pieceSize = '64K', chunking = 'fixed'): { dir: string; waterfall: string; bytes: number } {
     const dir = this.path('site');
     let bytes = 0;
     for (const [name, size] of Object.entries(files)) {
@@ -142,7 +142,7 @@ export class Scope {
     const key = this.path('publisher.key');
     const waterfall = this.path('site.waterfall');
     run(['keygen', key]);
-    run(['create', dir, '--key', key, '-o', waterfall, '--piece-size', pieceSize, '--name', 'integration site']);
+    run(['create', dir, '--key', key, '-o', waterfall, '--piece-size', pieceSize, '--chunking', chunking, '--name', 'integration site']);
     return { dir, waterfall, bytes };
   }
 }

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Scope, run, type Proc } from './helpers.js';
 
@@ -177,4 +177,38 @@ test('a peer announcing a forged newer version is banned; the node stays on its 
   assert.ok(get.events.some((e) => e.event === 'banned'), 'the forger is banned');
   assert.ok(!get.events.some((e) => e.event === 'updating'));
   verifyOk(site.waterfall, copy);
+});
+
+test('an insertion in the middle of a 100 MiB file: content-defined pieces, only the pieces around it travel', { timeout: 2 * T }, async (t) => {
+  const s = new Scope(t);
+  const dir = s.path('site');
+  mkdirSync(dir, { recursive: true });
+  const big = join(dir, 'big.bin');
+  // 100 MiB in 1 MiB random chunks (generated here, never committed)
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < 100; i++) chunks.push(randomBytes(1024 * KiB));
+  writeFileSync(big, Buffer.concat(chunks));
+  run(['keygen', s.path('publisher.key')]);
+  const v1 = s.path('v1.waterfall');
+  run(['create', dir, '--key', s.path('publisher.key'), '-o', v1]); // default chunking: content-defined for big files
+  assert.match(run(['inspect', v1, '--json']), /"chunking":"cdc"/);
+  const seed1 = s.bytefall('seed1', ['seed', v1, dir, '--listen', '127.0.0.1:0']);
+  const copy = s.path('copy');
+  const get = s.bytefall('get', ['get', v1, copy, '--peer', await seed1.address(), '--listen', '127.0.0.1:0']);
+  assert.equal(await get.exit(T), 0, get.stderr);
+  seed1.kill('SIGINT');
+  await seed1.exit(10_000);
+  const b = readFileSync(big);
+  writeFileSync(big, Buffer.concat([b.subarray(0, 50 * 1024 * KiB), randomBytes(1000), b.subarray(50 * 1024 * KiB)]));
+  const v2 = s.path('v2.waterfall');
+  run(['publish', dir, '--key', s.path('publisher.key'), '--from', v1, '-o', v2]);
+  const seed2 = s.bytefall('seed2', ['seed', v2, dir, '--listen', '127.0.0.1:0']);
+  const upd = s.bytefall('update', ['update', v2, copy, '--peer', await seed2.address(), '--listen', '127.0.0.1:0']);
+  assert.equal(await upd.exit(T), 0, upd.stderr);
+  const u = upd.events.find((e) => e.event === 'updating')!;
+  const done = upd.events.find((e) => e.event === 'complete')!;
+  t.diagnostic(`plan: ${u.fetch} bytes to fetch; moved on the wire: ${done.downloaded} bytes`);
+  assert.ok((u.fetch as number) < 1024 * KiB, `only the pieces around the insertion are fetched (${u.fetch} bytes)`);
+  assert.ok((done.downloaded as number) <= (u.fetch as number));
+  verifyOk(v2, copy);
 });

@@ -10,6 +10,9 @@ import { buildWaterfall } from '../../src/format/build.js';
 import type { EntryInput, Waterfall } from '../../src/format/model.js';
 import { rewritePeers } from '../../src/format/rewrite.js';
 import { hashPieces, merkleRoot } from '../../src/hash/merkle.js';
+import { cdcRoot, chunkBytes, CDC_RECORD_LEN } from '../../src/hash/cdc.js';
+import { CHUNKING_CDC } from '../../src/format/model.js';
+import { fileSpecsOf } from '../../src/swarm/file-specs.js';
 import { HashPool } from '../../src/hash/pool.js';
 import { MemoryNetwork } from '../../src/net/memory.js';
 import { formatAddress } from '../../src/net/address.js';
@@ -27,16 +30,26 @@ export interface TestData {
   contents: Uint8Array[];
 }
 
-/** A Waterfall of `files` (random contents) with fixed-size pieces; directories are added. */
-export function makeData(files: { path: string[]; size: number }[], pieceSize: number): TestData {
+/**
+ * A Waterfall of `files` (random contents, or the given ones) with fixed-size pieces, or with
+ * content-defined pieces of average `pieceSize` when `cdc`; directories are added.
+ */
+export function makeData(files: { path: string[]; size: number; data?: Uint8Array }[], pieceSize: number, cdc = false): TestData {
   const byPath = new Map<string, Uint8Array>();
+  const layerOf = new Map<string, Uint8Array>();
   const dirs = new Set<string>();
   const inputs: EntryInput[] = [];
   const base = { created: 0, changed: 0, fileVersion: 1, permissions: 0o644 };
   for (const f of files) {
-    const data = new Uint8Array(randomBytes(f.size));
+    const data = f.data ?? new Uint8Array(randomBytes(f.size));
     byPath.set(f.path.join('/'), data);
-    inputs.push({ ...base, path: f.path, isDir: false, size: f.size, pieceSize, root: merkleRoot(hashPieces(data, pieceSize)) });
+    if (cdc) {
+      const records = chunkBytes(data, pieceSize);
+      layerOf.set(f.path.join('/'), records);
+      inputs.push({ ...base, path: f.path, isDir: false, size: f.size, pieceSize, chunking: CHUNKING_CDC, pieceCount: records.length / CDC_RECORD_LEN, root: cdcRoot(records) });
+    } else {
+      inputs.push({ ...base, path: f.path, isDir: false, size: f.size, pieceSize, root: merkleRoot(hashPieces(data, pieceSize)) });
+    }
     for (let i = 1; i < f.path.length; i++) dirs.add(JSON.stringify(f.path.slice(0, i)));
   }
   for (const d of dirs) inputs.push({ ...base, path: JSON.parse(d), isDir: true, size: 0, pieceSize: 0, permissions: 0o755, root: new Uint8Array(32) });
@@ -46,7 +59,7 @@ export function makeData(files: { path: string[]; size: number }[], pieceSize: n
   return {
     waterfall: built.waterfall,
     served: rewritePeers(built.bytes, []),
-    layers: contents.map((c) => hashPieces(c, pieceSize)),
+    layers: fileEntries.map((e, i) => layerOf.get(e.path.join('/')) ?? hashPieces(contents[i], pieceSize)),
     contents,
   };
 }
@@ -90,17 +103,20 @@ export class TestSwarm {
     const logs: string[] = [];
     const node = new Node({ transport: this.net.transport(id, host), log: (l) => logs.push(l), ...spec.nodeOptions });
     const bound = await node.listen(spec.listen ?? `${host}:0`);
-    const specs = this.data.waterfall.entries.filter((e) => !e.isDir).map((e) => ({ path: e.path, size: e.size, pieceSize: e.pieceSize, id: e.hash }));
+    const withLayers = spec.withLayers ?? spec.have === 'all';
+    const specs = fileSpecsOf(this.data.waterfall, withLayers || spec.have === 'all' ? this.data.layers : undefined);
     const fs = spec.dir ? await FsStorage.open(spec.dir, specs) : undefined;
     const inner: Storage = fs ?? new MemoryStorage(specs);
     if (spec.have === 'all' && !fs) {
+      const layout = inner.layout;
       for (let f = 0; f < this.data.contents.length; f++) {
-        const ps = inner.layout.files[f].pieceSize;
-        for (let p = 0; p < inner.layout.pieceCounts[f]; p++) await inner.writePiece(f, p, this.data.contents[f].subarray(p * ps, (p + 1) * ps));
+        for (let p = 0; p < layout.pieceCounts[f]; p++) {
+          const at = layout.pieceOffset(f, p);
+          await inner.writePiece(f, p, this.data.contents[f].subarray(at, at + layout.pieceLength(f, p)));
+        }
       }
     }
     const storage = spec.wrapStorage ? spec.wrapStorage(inner) : inner;
-    const withLayers = spec.withLayers ?? spec.have === 'all';
     const { listen: _listen, ...swarmSpec } = spec;
     const swarm = new Swarm({
       tickMs: 100,

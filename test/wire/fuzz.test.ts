@@ -24,18 +24,29 @@ const message: fc.Arbitrary<Message> = fc.oneof(
     type: fc.constant('request' as const), reqId: u32,
     ref: fc.oneof(
       fc.record({ kind: fc.constant('index' as const), waterfallId: id32, piece: u32 }),
+      fc.record({ kind: fc.constant('index' as const), waterfallId: id32, piece: u32, compress: fc.constant(true) }),
       fc.record({ kind: fc.constant('hash' as const), leaf: id32, length: fc.constant(1 << 20) }),
+      fc.record({ kind: fc.constant('hash' as const), leaf: id32, length: fc.constant(1 << 20), compress: fc.constant(true) }),
       fc.record({ kind: fc.constant('waterfall' as const), waterfallId: id32 }),
+      fc.record({ kind: fc.constant('waterfall' as const), waterfallId: id32, compress: fc.constant(true) }),
+      fc.record({
+        kind: fc.constant('dict' as const), leaf: id32, length: fc.constant(1 << 20), dictLeaf: id32,
+        dictLength: fc.integer({ min: 1, max: 1 << 24 }), dictOffset: fc.constant(0),
+      }),
     ),
     offset: fc.nat({ max: 1 << 19 }), length: fc.integer({ min: 1, max: 128 * 1024 }),
   }),
-  fc.record({ type: fc.constant('piece' as const), reqId: u32, encoding: fc.constant(0), data: fc.uint8Array({ minLength: 1, maxLength: 300 }) }),
+  fc.record({ type: fc.constant('piece' as const), reqId: u32, encoding: fc.nat({ max: 3 }), data: fc.uint8Array({ minLength: 1, maxLength: 300 }) }),
   fc.record({ type: fc.constant('reject' as const), reqId: u32, reason: fc.nat({ max: 255 }) }),
   fc.record({ type: fc.constant('cancel' as const), reqId: u32 }),
   fc.constantFrom(1, 2, 16, 512).chain((count) =>
     fc.record({ type: fc.constant('hash-request' as const), reqId: u32, waterfallId: id32, file: u32, first: fc.nat({ max: 1000 }).map((n) => n * count), count: fc.constant(count) }),
   ),
   fc.record({ type: fc.constant('hashes' as const), reqId: u32, hashes: fc.integer({ min: 1, max: 8 }).map((n) => fill(3, 32 * n)), proof: fc.nat({ max: 32 }).map((n) => fill(4, 32 * n)) }),
+  fc.record({
+    type: fc.constant('hashes' as const), reqId: u32, hashes: fc.integer({ min: 1, max: 8 }).map((n) => fill(3, 36 * n)),
+    proof: fc.nat({ max: 32 }).map((n) => fill(4, 32 * n)), recordLen: fc.constant(36),
+  }),
   fc.record({ type: fc.constant('version' as const), sequence: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), waterfallId: id32, waterfallSize: fc.nat({ max: 1000 }).map((n) => 1088 + 448 * n) }),
   fc.record({ type: fc.constant('close' as const), reason: fc.nat({ max: 255 }), text: fc.string({ maxLength: 60 }) }),
 );

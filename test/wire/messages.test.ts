@@ -153,14 +153,14 @@ test('REQUEST: out-of-range blocks and unknown reference kinds are refused', () 
   refuses(idx('00000000', '00000000'), 'WIRE_BAD_MESSAGE', /out of range/); // length 0
   refuses(idx('00000000', '01000200'), 'WIRE_BAD_MESSAGE', /out of range/); // 131073 bytes
   refuses(idx('ffffff00', '02000000'), 'WIRE_BAD_MESSAGE', /out of range/); // ends past 16 MiB
-  refuses('0a' + '07000000' + '03' + W + '00000000' + '01000000', 'WIRE_BAD_MESSAGE', /unknown piece reference kind 3/);
+  refuses('0a' + '07000000' + '04' + W + '00000000' + '01000000', 'WIRE_BAD_MESSAGE', /unknown piece reference kind 4/);
   refuses('0a' + '01000000' + '01' + L + '00000000' + '00000000' + '01000000', 'WIRE_BAD_MESSAGE', /piece length 0/);
   refuses('0a' + '01000000' + '01' + L + '00040000' + '00020000' + '01040000', 'WIRE_BAD_MESSAGE', /out of range/); // past the piece
   refuses('0a' + '01000000' + '01' + L + '01000001' + '00000000' + '01000000', 'WIRE_BAD_MESSAGE', /piece length/); // piece > 16 MiB
 });
 
 test('PIECE: unknown encodings and empty or oversized data are refused', () => {
-  refuses('0b' + '07000000' + '03' + 'ab', 'WIRE_BAD_MESSAGE', /encoding 3/);
+  refuses('0b' + '07000000' + '04' + 'ab', 'WIRE_BAD_MESSAGE', /encoding 4/);
   refuses('0b' + '07000000' + '00', 'WIRE_BAD_MESSAGE', /data length 0/);
   refuses('0b' + '07000000' + '00' + '00'.repeat(131073), 'WIRE_BAD_MESSAGE', /data length 131073/);
 });

@@ -9,7 +9,7 @@ import { duplexPair } from '../../src/net/memory.js';
 import { encodeMessage } from '../../src/wire/messages.js';
 import { makeHello } from '../../src/wire/handshake.js';
 import {
-  CAP_PEX, CLOSE_UNKNOWN_SWARM, CLOSE_PROTOCOL_ERROR, REJECT_CANCELLED, REJECT_CHOKED, MAX_REQUESTS_IN_FLIGHT,
+  CAP_PEX, CAPS_IMPLEMENTED, CLOSE_UNKNOWN_SWARM, CLOSE_PROTOCOL_ERROR, REJECT_CANCELLED, REJECT_CHOKED, MAX_REQUESTS_IN_FLIGHT,
 } from '../../src/wire/constants.js';
 import { BytefallError } from '../../src/errors.js';
 import { hex, unhex, fill } from './helpers.js';
@@ -46,7 +46,7 @@ test('handshake: both sides learn the version, capabilities and each other', asy
   const [[ra], [rb]] = await Promise.all([once(wa, 'handshake'), once(wb, 'handshake')]);
   assert.equal(ra.version, 1);
   assert.equal(rb.version, 1);
-  assert.equal(ra.capabilities, CAP_PEX);
+  assert.equal(ra.capabilities, CAPS_IMPLEMENTED);
   assert.equal(hex(ra.remoteNodeId), hex(B));
   assert.equal(hex(rb.remoteNodeId), hex(A));
   assert.equal(rb.remoteListenPort, 6881);

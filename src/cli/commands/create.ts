@@ -48,7 +48,7 @@ export function registerCreate(program: Command): void {
     .option('--name <name>', 'the Waterfall name (default: the directory name)')
     .option('--salt <hex>', 'up to 64 bytes of salt as hex (default: random)')
     .option('--piece-size <size>', 'piece size for every file, a power of two from 1K to 16M (default: by file size)')
-    .option('--chunking <mode>', 'fixed, cdc (content-defined pieces, format 1.1) or auto: cdc for files larger than 256 KiB (default: fixed until seed/get carry CDC pieces)')
+    .option('--chunking <mode>', 'fixed, cdc (content-defined pieces, format 1.1) or auto: cdc for files larger than 256 KiB (default: auto; fixed with --piece-size)')
     .option('--sequence <n>', 'version sequence number', '1')
     .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
     .option('--embed-private-key', "write the private key into the key block (a publisher's working copy; never share it)")
@@ -60,7 +60,7 @@ export function registerCreate(program: Command): void {
       const out = new Output(opts);
       const started = Date.now();
       const pieceSize = opts.pieceSize === undefined ? undefined : checkPieceSize(parseSize(opts.pieceSize, '--piece-size'));
-      const chunking = opts.chunking === undefined ? 'fixed' : parseChunking(opts.chunking);
+      const chunking = opts.chunking !== undefined ? parseChunking(opts.chunking) : pieceSize !== undefined ? 'fixed' : 'auto';
       const sequence = parseCount(opts.sequence ?? '1', '--sequence', 1, Number.MAX_SAFE_INTEGER);
       const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
       const salt = opts.salt === undefined ? new Uint8Array(randomBytes(64)) : parseSalt(opts.salt);

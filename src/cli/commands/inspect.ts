@@ -1,6 +1,6 @@
 // `bytefall inspect <file.waterfall>`: what a Waterfall says, for people and scripts.
 import type { Command } from 'commander';
-import type { Entry, PeerRecord, Waterfall } from '../../format/model.js';
+import { CHUNKING_CDC, type Entry, type PeerRecord, type Waterfall } from '../../format/model.js';
 import { toHex } from '../../util/hex.js';
 import { readFileSync } from 'node:fs';
 import { decodeProof, isProof } from '../../update/accept.js';
@@ -103,6 +103,7 @@ export function inspectJson(w: Waterfall): Record<string, unknown> {
       created: e.created,
       changed: e.changed,
       pieceSize: e.pieceSize,
+      ...(e.isDir ? {} : { chunking: e.chunking === CHUNKING_CDC ? 'cdc' : 'fixed' }),
       fileVersion: e.fileVersion,
       permissions: '0' + e.permissions.toString(8),
       hash: toHex(e.hash),

@@ -1,20 +1,30 @@
 // Moving bytes: REQUEST names a block of a piece (by version and index, or by
-// content) or of the Waterfall file itself; PIECE, REJECT answer it; CANCEL withdraws it.
+// content, optionally welcoming compression or naming an old piece as dictionary) or of
+// the Waterfall file itself; PIECE, REJECT answer it; CANCEL withdraws it.
 import {
   MSG_REQUEST, MSG_PIECE, MSG_CANCEL, MSG_REJECT, MAX_BLOCK_LEN, MAX_PIECE_LEN,
-  REF_INDEX, REF_HASH, REF_WATERFALL, ENCODING_BROTLI,
+  REF_INDEX, REF_HASH, REF_WATERFALL, REF_DICT, REF_FLAG_COMPRESS, ENCODING_DICT,
 } from '../constants.js';
 import { Reader, Writer, checkArg, checkBytes, isUint } from '../bytes.js';
 import type { Codec } from './codec.js';
 
 /** Which bytes a REQUEST is about. */
 export type PieceRef =
-  /** Piece `piece` (counted across all files, in entry order) of the version `waterfallId`. */
-  | { kind: 'index'; waterfallId: Uint8Array; piece: number }
+  /**
+   * Piece `piece` (counted across all files, in entry order) of the version `waterfallId`.
+   * `compress`: the requester welcomes PIECE encodings 1-2 (bit 7 of the kind byte).
+   */
+  | { kind: 'index'; waterfallId: Uint8Array; piece: number; compress?: boolean }
   /** Any piece, in any version, whose leaf hash is `leaf` and whose length is `length`. */
-  | { kind: 'hash'; leaf: Uint8Array; length: number }
-  /** The served form of the Waterfall file `waterfallId` (docs/PROTOCOL.md). */
-  | { kind: 'waterfall'; waterfallId: Uint8Array };
+  | { kind: 'hash'; leaf: Uint8Array; length: number; compress?: boolean }
+  /** The served form of the Waterfall file `waterfallId` (docs/PROTOCOL.md); `compress` as for kind 0. */
+  | { kind: 'waterfall'; waterfallId: Uint8Array; compress?: boolean }
+  /**
+   * The piece named as by kind 1, compressed with raw deflate whose dictionary is bytes
+   * [dictOffset, dictOffset + 32 KiB) (clipped) of the piece (dictLeaf, dictLength), one the
+   * requester holds (PIECE encoding 3).
+   */
+  | { kind: 'dict'; leaf: Uint8Array; length: number; dictLeaf: Uint8Array; dictLength: number; dictOffset: number };
 
 export interface RequestMsg {
   type: 'request';
@@ -27,7 +37,7 @@ export interface RequestMsg {
 export interface PieceMsg {
   type: 'piece';
   reqId: number;
-  /** ENCODING_*: 0 raw; 1 deflate and 2 brotli are reserved for later capabilities. */
+  /** ENCODING_*: 0 raw, 1 raw deflate, 2 brotli, 3 raw deflate with a dictionary. */
   encoding: number;
   data: Uint8Array;
 }
@@ -45,44 +55,63 @@ export interface RejectMsg {
 }
 
 function refSize(ref: PieceRef): number {
-  return ref.kind === 'index' ? 1 + 36 : ref.kind === 'hash' ? 1 + 36 : 1 + 32;
+  return ref.kind === 'index' ? 1 + 36 : ref.kind === 'hash' ? 1 + 36 : ref.kind === 'dict' ? 1 + 76 : 1 + 32;
 }
 
 /** The largest end (offset + length) a request may name for this ref. */
 function refLimit(ref: PieceRef): number {
-  return ref.kind === 'hash' ? ref.length : ref.kind === 'index' ? MAX_PIECE_LEN : 0xffffffff;
+  return ref.kind === 'hash' || ref.kind === 'dict' ? ref.length : ref.kind === 'index' ? MAX_PIECE_LEN : 0xffffffff;
 }
 
 /**
  * `<kind=0 u8><waterfallId 32><piece u32>` |
  * `<kind=1 u8><leaf hash 32><piece length u32>` |
- * `<kind=2 u8><waterfallId 32>`
+ * `<kind=2 u8><waterfallId 32>` |
+ * `<kind=3 u8><leaf hash 32><piece length u32><dict leaf hash 32><dict length u32><dict offset u32>`;
+ * kinds 0, 1 and 2 with bit 7 (0x80) set welcome a compressed answer.
  */
 function encodeRef(w: Writer, ref: PieceRef): void {
+  const flag = ref.kind !== 'dict' && ref.compress ? REF_FLAG_COMPRESS : 0;
   if (ref.kind === 'index') {
     checkBytes(ref.waterfallId, 32, 'REQUEST waterfall id');
     checkArg(isUint(ref.piece, 0xffffffff), 'REQUEST: piece must be a u32');
-    w.u8(REF_INDEX).bytes(ref.waterfallId).u32(ref.piece);
-  } else if (ref.kind === 'hash') {
+    w.u8(REF_INDEX | flag).bytes(ref.waterfallId).u32(ref.piece);
+  } else if (ref.kind === 'hash' || ref.kind === 'dict') {
     checkBytes(ref.leaf, 32, 'REQUEST leaf hash');
     checkArg(isUint(ref.length, MAX_PIECE_LEN) && ref.length >= 1, 'REQUEST: piece length out of range');
-    w.u8(REF_HASH).bytes(ref.leaf).u32(ref.length);
+    w.u8((ref.kind === 'hash' ? REF_HASH : REF_DICT) | flag).bytes(ref.leaf).u32(ref.length);
+    if (ref.kind === 'dict') {
+      checkBytes(ref.dictLeaf, 32, 'REQUEST dictionary leaf hash');
+      checkArg(isUint(ref.dictLength, MAX_PIECE_LEN) && ref.dictLength >= 1, 'REQUEST: dictionary length out of range');
+      checkArg(isUint(ref.dictOffset, 0xffffffff) && ref.dictOffset < ref.dictLength, 'REQUEST: dictionary offset past the dictionary piece');
+      w.bytes(ref.dictLeaf).u32(ref.dictLength).u32(ref.dictOffset);
+    }
   } else {
     checkBytes(ref.waterfallId, 32, 'REQUEST waterfall id');
-    w.u8(REF_WATERFALL).bytes(ref.waterfallId);
+    w.u8(REF_WATERFALL | flag).bytes(ref.waterfallId);
   }
 }
 
 function decodeRef(r: Reader): PieceRef {
-  const kind = r.u8();
-  if (kind === REF_INDEX) return { kind: 'index', waterfallId: r.bytes(32), piece: r.u32() };
-  if (kind === REF_HASH) {
+  const byte = r.u8();
+  const kind = byte & ~REF_FLAG_COMPRESS;
+  const compress = (byte & REF_FLAG_COMPRESS) !== 0;
+  if (compress && kind === REF_DICT) throw r.bad('the compression flag is not for kind 3 (it is compressed anyway)');
+  const withFlag = <T extends object>(ref: T): T => (compress ? { ...ref, compress } : ref);
+  if (kind === REF_INDEX) return withFlag({ kind: 'index', waterfallId: r.bytes(32), piece: r.u32() });
+  if (kind === REF_HASH || kind === REF_DICT) {
     const leaf = r.bytes(32);
     const length = r.u32();
     if (length < 1 || length > MAX_PIECE_LEN) throw r.bad(`piece length ${length} is out of range 1-${MAX_PIECE_LEN}`);
-    return { kind: 'hash', leaf, length };
+    if (kind === REF_HASH) return withFlag({ kind: 'hash', leaf, length });
+    const dictLeaf = r.bytes(32);
+    const dictLength = r.u32();
+    const dictOffset = r.u32();
+    if (dictLength < 1 || dictLength > MAX_PIECE_LEN) throw r.bad(`dictionary length ${dictLength} is out of range 1-${MAX_PIECE_LEN}`);
+    if (dictOffset >= dictLength) throw r.bad(`dictionary offset ${dictOffset} is past the dictionary piece of ${dictLength} bytes`);
+    return { kind: 'dict', leaf, length, dictLeaf, dictLength, dictOffset };
   }
-  if (kind === REF_WATERFALL) return { kind: 'waterfall', waterfallId: r.bytes(32) };
+  if (kind === REF_WATERFALL) return withFlag({ kind: 'waterfall', waterfallId: r.bytes(32) });
   throw r.bad(`unknown piece reference kind ${kind}`);
 }
 
@@ -94,7 +123,7 @@ export const request: Codec<RequestMsg> = {
   id: MSG_REQUEST,
   name: 'REQUEST',
   size: (m) => 4 + refSize(m.ref) + 8,
-  /** `<len=u32><id=10><reqId u32><ref: 33-37 bytes><offset u32><length u32, 1-131072>` */
+  /** `<len=u32><id=10><reqId u32><ref: 33, 37 or 77 bytes><offset u32><length u32, 1-131072>` */
   encode(w, m) {
     checkArg(isUint(m.reqId, 0xffffffff), 'REQUEST: reqId must be a u32');
     checkArg(isUint(m.offset, 0xffffffff) && isUint(m.length, MAX_BLOCK_LEN) && blockOk(m.ref, m.offset, m.length), 'REQUEST: block out of range');
@@ -118,17 +147,17 @@ export const piece: Codec<PieceMsg> = {
   id: MSG_PIECE,
   name: 'PIECE',
   size: (m) => 5 + m.data.length,
-  /** `<len=u32><id=11><reqId u32><encoding u8><data, 1-131072 bytes>` */
+  /** `<len=u32><id=11><reqId u32><encoding u8, 0-3><data, 1-131072 bytes>` */
   encode(w, m) {
     checkArg(isUint(m.reqId, 0xffffffff), 'PIECE: reqId must be a u32');
-    checkArg(isUint(m.encoding, ENCODING_BROTLI), 'PIECE: unknown encoding');
+    checkArg(isUint(m.encoding, ENCODING_DICT), 'PIECE: unknown encoding');
     checkArg(m.data.length >= 1 && m.data.length <= MAX_BLOCK_LEN, 'PIECE: data length out of range');
     w.u32(m.reqId).u8(m.encoding).bytes(m.data);
   },
   decode(r) {
     const reqId = r.u32();
     const encoding = r.u8();
-    if (encoding > ENCODING_BROTLI) throw r.bad(`unknown encoding ${encoding}`);
+    if (encoding > ENCODING_DICT) throw r.bad(`unknown encoding ${encoding}`);
     const data = r.rest();
     if (data.length < 1 || data.length > MAX_BLOCK_LEN) throw r.bad(`data length ${data.length} is out of range 1-${MAX_BLOCK_LEN}`);
     return { type: 'piece', reqId, encoding, data };
