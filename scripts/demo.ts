@@ -1,11 +1,12 @@
 // `npm run demo`: the main job on embedded defaults, as a new user would run it.
-// Generates a sample site, makes a key, creates and inspects a Waterfall,
-// verifies the data, starts an announce service and publishes version 2 to it, shares it
-// from one seeder to three downloaders on 127.0.0.1 (one finds the seeder through the
-// service alone) and verifies each copy, then corrupts one byte and shows verify pinning it down.
+// Generates a sample site, makes a key, creates and inspects a Waterfall, verifies the data,
+// starts an announce service, shares the site from one seeder to three downloaders on
+// 127.0.0.1 (one finds the seeder through the service alone), then publishes version 2 while
+// they run and shows every node switch to it fetching only what changed; verifies each copy,
+// then corrupts one byte and shows verify pinning it down.
 // Every step runs the real `bytefall` command in its own process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, openSync, writeSync, readSync, closeSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, writeFileSync, openSync, writeSync, readSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +51,18 @@ function makeSite(dir: string): void {
 }
 
 /** A long-running `bytefall ... --json` process whose events are summed up in one line each. */
-function start(name: string, args: string[]): { child: ChildProcess; exited: Promise<number | null>; address: Promise<string>; swarmId: Promise<string> } {
+interface Started {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  address: Promise<string>;
+  swarmId: Promise<string>;
+  /** Resolves when the process reports `complete` at this version sequence. */
+  completeAt(sequence: number): Promise<Record<string, unknown>>;
+  /** Bytes verified of the current version, as last reported. */
+  progress: () => number;
+}
+
+function start(name: string, args: string[]): Started {
   const shown = args.map((a) => a.replace(work, '$DEMO'));
   process.stdout.write(`$ bytefall ${shown.join(' ')} &   # ${name}\n`);
   const child = spawn(process.execPath, [cli, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -60,6 +72,9 @@ function start(name: string, args: string[]): { child: ChildProcess; exited: Pro
   const swarmId = new Promise<string>((r) => (resolveSwarm = r));
   let buf = '';
   let lastShown = 0;
+  const completes: Record<string, unknown>[] = [];
+  let waiters: (() => void)[] = [];
+  let progress = 0;
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     buf += chunk;
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
@@ -67,6 +82,12 @@ function start(name: string, args: string[]): { child: ChildProcess; exited: Pro
       buf = buf.slice(nl + 1);
       if (e.event === 'listening') resolveAddress(e.address ?? e.url); // a node's address, the announce server's URL
       if (e.event === 'waterfall') resolveSwarm(e.swarmId);
+      if (e.event === 'stats' && e.bytesTotal) progress = (e.bytesVerified as number) / (e.bytesTotal as number);
+      if (e.event === 'complete') {
+        completes.push(e);
+        for (const w of waiters) w();
+        waiters = [];
+      }
       const line = describeEvent(e);
       if (!line) continue;
       if (e.event === 'stats') {
@@ -78,7 +99,14 @@ function start(name: string, args: string[]): { child: ChildProcess; exited: Pro
   });
   child.stderr!.setEncoding('utf8').on('data', (t: string) => process.stderr.write(`  [${name}] ${t.replaceAll(work, '$DEMO')}`));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, address, swarmId };
+  const completeAt = async (sequence: number) => {
+    for (;;) {
+      const found = completes.find((c) => c.sequence === sequence);
+      if (found) return found;
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  return { child, exited, address, swarmId, completeAt, progress: () => progress };
 }
 
 function mib(n: number): string {
@@ -97,8 +125,20 @@ function describeEvent(e: Record<string, unknown>): string | undefined {
         : `${((100 * (e.bytesVerified as number)) / (e.bytesTotal as number)).toFixed(0)}% of ${mib(e.bytesTotal as number)}, down ${mib(e.downRate as number)}/s, up ${mib(e.upRate as number)}/s, ${e.peers} peers`;
     case 'complete':
       return (e.downloaded as number) > 0
-        ? `complete: ${mib(e.bytesTotal as number)} downloaded and verified in ${(e.seconds as number).toFixed(1)} s`
-        : `holds all ${mib(e.bytesTotal as number)} (checked on disk)`;
+        ? `complete at version ${e.sequence}: ${mib(e.bytesTotal as number)} verified; ${mib(e.downloaded as number)} downloaded in all, ${(e.seconds as number).toFixed(1)} s`
+        : `holds all ${mib(e.bytesTotal as number)} of version ${e.sequence}`;
+    case 'version-found':
+      return `heard of version ${e.sequence} from ${String(e.from).split(' ')[0]}`;
+    case 'updating':
+      return `updating ${e.from} -> ${e.to}: ${e.kept} files kept, ${e.changed} changed, ${e.added} added, ${e.removed} removed; ${mib(e.fetch as number)} to fetch, ${mib(e.reused as number)} reused`;
+    case 'switched':
+      return `switched to version ${e.sequence}`;
+    case 'update-failed':
+    case 'warning':
+      return `${e.event}: ${e.message}`;
+    case 'version-refused':
+    case 'equivocation':
+      return `${e.event}: ${e.message ?? e.error}`;
     case 'banned':
       return `banned ${e.peer}: ${e.reason}`;
     case 'log':
@@ -109,25 +149,50 @@ function describeEvent(e: Record<string, unknown>): string | undefined {
 }
 
 /**
- * One seeder (upload limited so the progress shows) and three downloaders that also share with
- * each other, all using the announce service: two are given the seeder's address too, the third
- * only the swarm id and the service.
+ * One seeder (upload limited so the progress shows) and three downloaders that keep running
+ * (`get --seed`) and share with each other, all using the announce service: two are given a
+ * copy of the Waterfall and the seeder's address, the third only the swarm id and the service.
+ * While they download, the publisher edits the site and publishes version 3 over the Waterfall
+ * file the seeder serves: the seeder follows its file, the downloaders hear of version 3 from
+ * their peers (VERSION) and switch, fetching only what changed.
  */
 async function swarmDemo(url: string): Promise<void> {
-  const seeder = start('seed', ['seed', wf2, site, '--listen', '127.0.0.1:0', '--upload-limit', '6M', '--announce', url]);
+  const seeder = start('seed', ['seed', wf, site, '--listen', '127.0.0.1:0', '--upload-limit', '6M', '--announce', url]);
   const address = await seeder.address;
   const swarmId = await seeder.swarmId;
-  const gets = [1, 2].map((i) => start(`get-${i}`, ['get', wf2, join(work, `copy-${i}`), '--peer', address, '--listen', '127.0.0.1:0', '--announce', url]));
-  gets.push(start('get-3', ['get', swarmId, join(work, 'copy-3'), '--listen', '127.0.0.1:0', '--announce', url]));
-  const codes = await Promise.all(gets.map((g) => g.exited));
-  seeder.child.kill('SIGINT');
-  const seedCode = await seeder.exited;
-  if (codes.some((c) => c !== 0) || seedCode !== 0) {
-    process.stderr.write(`demo: a swarm process failed (downloaders ${codes.join(', ')}, seeder ${seedCode})\n`);
+  const gets = [1, 2].map((i) => start(`get-${i}`, ['get', given, join(work, `copy-${i}`), '--peer', address, '--listen', '127.0.0.1:0', '--announce', url, '--seed']));
+  gets.push(start('get-3', ['get', swarmId, join(work, 'copy-3'), '--listen', '127.0.0.1:0', '--announce', url, '--seed']));
+  const failed = Promise.race([seeder, ...gets].map((p) => p.exited.then((code) => {
+    throw new Error(`a swarm process exited early (${code})`);
+  })));
+  const until = async <T>(p: Promise<T>) => Promise.race([p, failed]);
+  try {
+    // Version 3 while they download: wait until one copy is about a third done.
+    await until(new Promise<void>((resolve) => {
+      const t = setInterval(() => gets.some((g) => g.progress() > 0.3) && (clearInterval(t), resolve()), 100);
+    }));
+    step('7. publish version 3 while they download: edit a page, add one, change 1 KiB in the middle of data/archive.bin');
+    writeFileSync(join(site, 'index.html'), '<!doctype html><title>Sample site</title><h1>Hello again from ByteFall</h1>\n');
+    writeFileSync(join(site, 'news.html'), '<p>Version 2 is out.</p>\n');
+    const fd = openSync(join(site, 'data', 'archive.bin'), 'r+');
+    writeSync(fd, randomBytes(1024), 0, 1024, 6 * 1024 * 1024);
+    closeSync(fd);
+    bytefall(['publish', site, '--key', key, '--from', wf, '-o', wf, '--force', '--announce', url]);
+    for (const g of gets) await until(g.completeAt(3));
+  } catch (err) {
+    process.stderr.write(`demo: ${(err as Error).message}\n`);
+    for (const p of [seeder, ...gets]) p.child.kill('SIGKILL');
     stopAnnounce();
     process.exit(1);
   }
-  process.stdout.write('all three downloaders completed (get-3 found the seeder through the announce service); the seeder stopped cleanly (Ctrl-C)\n');
+  for (const p of [...gets, seeder]) p.child.kill('SIGINT');
+  const codes = await Promise.all([...gets, seeder].map((p) => p.exited));
+  if (codes.some((c) => c !== 0)) {
+    process.stderr.write(`demo: a swarm process did not stop cleanly (${codes.join(', ')})\n`);
+    stopAnnounce();
+    process.exit(1);
+  }
+  process.stdout.write('all three downloaders switched to version 3 mid-download and completed it (get-3 found the swarm through the announce service alone); every node stopped cleanly (Ctrl-C)\n');
 }
 
 process.stdout.write(`ByteFall demo in ${work} (shown as $DEMO)\n`);
@@ -148,13 +213,16 @@ bytefall(['inspect', wf]);
 step('4. verify the data against it');
 bytefall(['verify', wf, site]);
 
-step('5. an announce service on 127.0.0.1; version 2 published and its signed record pushed to it');
+step('5. an announce service on 127.0.0.1; version 2 (a new about page) published and its signed record pushed to it');
 const announce = start('announce', ['announce-server', '--listen', '127.0.0.1:0', '--data', join(work, 'announce-data')]);
 const announceUrl = await announce.address;
 const stopAnnounce = () => announce.child.kill('SIGTERM');
 process.on('exit', stopAnnounce);
-const wf2 = join(work, 'site-v2.waterfall');
-bytefall(['publish', site, '--key', key, '--from', wf, '-o', wf2, '--announce', announceUrl]);
+writeFileSync(join(site, 'about', 'index.html'), '<p>A sample site, generated by the demo. Now with version 2.</p>\n');
+bytefall(['publish', site, '--key', key, '--from', wf, '-o', wf, '--force', '--announce', announceUrl]);
+const given = join(work, 'given.waterfall'); // what the downloaders are handed: version 2, a copy
+copyFileSync(wf, given);
+copyFileSync(`${wf}.layers`, `${given}.layers`);
 
 step('6. share it: one seeder and three downloaders, each its own process on 127.0.0.1');
 await swarmDemo(announceUrl);
@@ -164,10 +232,10 @@ if ((await announce.exited) !== 0) {
   process.exit(1);
 }
 
-step('7. verify each downloaded copy');
-for (let i = 1; i <= 3; i++) bytefall(['verify', wf2, join(work, `copy-${i}`)]);
+step('8. verify each downloaded copy against version 3');
+for (let i = 1; i <= 3; i++) bytefall(['verify', wf, join(work, `copy-${i}`)]);
 
-step('8. corrupt one byte in the middle of data/archive.bin, verify again');
+step('9. corrupt one byte in the middle of data/archive.bin, verify again');
 const target = join(site, 'data', 'archive.bin');
 const offset = 5 * 1024 * 1024 + 4321;
 const fd = openSync(target, 'r+');

@@ -145,6 +145,10 @@ export class Uploader {
     const buf = this.blockBuffers.pop() ?? new Uint8Array(MAX_BLOCK_LEN);
     let lent = false;
     try {
+      if (!s.storage.isVerified(job.file, s.layout.locate(job.piece).piece) || s.isSuspect(job.file)) {
+        peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // the file changed on disk since it was asked
+        return;
+      }
       const data = await s.storage.read(job.file, job.offset, job.length, buf);
       // Compressed data is a fresh buffer; raw data stays the lent block buffer.
       let encoded = job.encode ? await this.encode(peer, job.encode, data) : undefined;
@@ -162,7 +166,9 @@ export class Uploader {
       }
     } catch (err) {
       peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
-      if (!s.stopped) s.warn(`cannot serve ${s.describePiece(job.piece)} to ${peer.label}: ${(err as Error).message}`);
+      const inFile = s.layout.locate(job.piece).piece;
+      const gone = !s.storage.isVerified(job.file, inFile) || s.isSuspect(job.file); // changed while we read: not worth a line
+      if (!s.stopped && !gone) s.warn(`cannot serve ${s.describePiece(job.piece)} to ${peer.label}: ${(err as Error).message}`);
     } finally {
       if (!lent) this.giveBack(buf);
       this.reading--;

@@ -256,20 +256,24 @@ export class Follower extends EventEmitter<FollowerEvents> {
     // Without the old version's piece layer nothing old can be matched piece by piece: every
     // file is then fetched or found whole on disk (checked against the new hashes).
     const oldLayers = old.layers.length === old.storage.layout.files.length ? old.layers : undefined;
-    if (oldLayers) for (const p of oldIndex.keys()) if (await intactOf(p)) intact.add(p);
+    const partial = new Map<string, { part: string; verified(offset: number): boolean }>(); // files of a download under way
+    if (oldLayers) {
+      for (const [p, i] of oldIndex) {
+        if (await intactOf(p)) intact.add(p);
+        else if (old.storage.status(i).verified > 0) {
+          partial.set(p, { part: old.storage.partPath(i), verified: (offset) => old.storage.isVerified(i, old.storage.layout.pieceAt(i, offset)) });
+        }
+      }
+    }
     old.swarm.pauseDownloads();
     const prepared = await prepareUpdate({
-      dir, state, pool, intact, stopped: () => this.stopped,
+      dir, state, pool, intact, partial, stopped: () => this.stopped,
       old: { waterfall: old.waterfall, layers: oldLayers ?? zeroLayers(old.waterfall) },
       next: { waterfall: next.waterfall, layers: next.layers },
       log: (l) => this.o.event({ event: 'warning', message: l }),
     });
     const { plan, storage } = prepared;
-    this.o.event(
-      { event: 'updating', from: old.waterfall.sequence, to: next.waterfall.sequence, reused: plan.bytes.reused, fetch: plan.bytes.fetch, placedLocally: prepared.placed, kept: plan.kept.length, moved: plan.moved.length, copied: plan.copied.length, changed: plan.changed.length, added: plan.added.length, removed: plan.removed.length },
-      `updating to version ${next.waterfall.sequence}: ${plan.kept.length} files kept, ${plan.moved.length} moved, ${plan.changed.length} changed, ${plan.added.length} added, ${plan.removed.length} removed; ${plan.bytes.reused} bytes reused, ${plan.bytes.fetch} to fetch`,
-    );
-    this.emit('updating', { from: old.waterfall.sequence, to: next.waterfall.sequence, fetch: plan.bytes.fetch, reused: plan.bytes.reused });
+
     // What is fetched travels compressed, against the old piece it replaces where there is one.
     const dict = dictionaryHints(plan, old.waterfall, oldLayers ?? [], next.waterfall, next.layers);
     const fetchHints = (piece: number): FetchHint => {
@@ -282,7 +286,16 @@ export class Follower extends EventEmitter<FollowerEvents> {
     const done = new Promise<void>((resolve) => swarm.once('complete', () => resolve()));
     this.watch(swarm);
     await swarm.start();
+    // What is left once everything local is in place (and files already on disk were checked).
+    const snap = swarm.snapshot();
+    const total = snap.bytesTotal;
+    const toFetch = total - snap.bytesVerified;
+    this.o.event(
+      { event: 'updating', from: old.waterfall.sequence, to: next.waterfall.sequence, reused: total - toFetch, fetch: toFetch, planned: plan.bytes.fetch, placedLocally: prepared.placed, kept: plan.kept.length, moved: plan.moved.length, copied: plan.copied.length, changed: plan.changed.length, added: plan.added.length, removed: plan.removed.length },
+      `updating to version ${next.waterfall.sequence}: ${plan.kept.length} files kept, ${plan.moved.length} moved, ${plan.changed.length} changed, ${plan.added.length} added, ${plan.removed.length} removed; ${total - toFetch} bytes reused, ${toFetch} to fetch`,
+    );
     await old.swarm.handOver(swarm);
+    this.emit('updating', { from: old.waterfall.sequence, to: next.waterfall.sequence, fetch: toFetch, reused: total - toFetch });
     this.gate.accepted({ waterfall: next.waterfall, bytes: next.served });
     this.current = { waterfall: next.waterfall, served: next.served, layers: next.layers, storage, swarm };
     await Promise.race([done, new Promise<void>((r) => {

@@ -24,6 +24,8 @@ export interface Version {
 export interface PlanOptions {
   /** Whether the node holds this file of the old version intact (default: all). Others are no source. */
   holds?: (path: readonly string[]) => boolean;
+  /** Old files not held whole that still have some verified pieces (a download under way): sources of pieces only. */
+  partial?: (path: readonly string[]) => boolean;
 }
 
 export interface Place {
@@ -113,7 +115,9 @@ export function planUpdate(old: Version, next: Version, opts: PlanOptions = {}):
   if (!equalBytes(a.swarmId, b.swarmId)) throw new BytefallError('BAD_ARGUMENT', 'the two Waterfalls are not versions of one swarm (their swarm ids differ)');
   if (b.sequence <= a.sequence) throw new BytefallError('BAD_ARGUMENT', `version ${b.sequence} is not newer than version ${a.sequence}`);
   const holds = opts.holds ?? (() => true);
-  const oldFiles = filesOf(old).filter((f) => holds(f.entry.path));
+  const allOld = filesOf(old);
+  const oldFiles = allOld.filter((f) => holds(f.entry.path));
+  const pieceFiles = opts.partial ? allOld.filter((f) => holds(f.entry.path) || opts.partial!(f.entry.path)) : oldFiles;
   const newFiles = filesOf(next);
   const oldByPath = new Map(oldFiles.map((f) => [pathKey(f.entry.path), f]));
   const newPaths = new Set(newFiles.map((f) => pathKey(f.entry.path)));
@@ -158,7 +162,7 @@ export function planUpdate(old: Version, next: Version, opts: PlanOptions = {}):
 
   // Pieces of the remaining files: copied from any old file that has them, else fetched once.
   const oldPieces = new Map<string, Place>();
-  for (const f of oldFiles) {
+  for (const f of pieceFiles) {
     for (const p of piecesOf(f.entry, f.layer)) {
       const k = pieceKey(p);
       if (!oldPieces.has(k)) oldPieces.set(k, { path: f.entry.path, offset: p.offset });

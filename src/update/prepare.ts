@@ -36,6 +36,8 @@ export interface PrepareOptions {
   old: VersionData;
   /** Paths (joined by '/') of old files the old storage vouches for: complete and unchanged. */
   intact: ReadonlySet<string>;
+  /** Old files not complete, by path: their working copy and which of their pieces (by offset) are verified. */
+  partial?: ReadonlyMap<string, { part: string; verified(offset: number): boolean }>;
   next: VersionData;
   log?: (line: string) => void;
   /** Stop early (the node is shutting down); what is done stays recorded. */
@@ -65,7 +67,7 @@ export function openNextStorage(dir: string, state: StateDir, next: Waterfall, l
 const keyOf = (path: readonly string[]): string => path.join('/');
 
 export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
-  const plan = planUpdate(o.old, o.next, { holds: (p) => o.intact.has(keyOf(p)) });
+  const plan = planUpdate(o.old, o.next, { holds: (p) => o.intact.has(keyOf(p)), partial: o.partial && ((p) => o.partial!.has(keyOf(p))) });
   for (const e of o.next.waterfall.entries) if (e.isDir) await mkdirOrThrow(join(o.dir, ...e.path));
   const storage = await openNextStorage(o.dir, o.state, o.next.waterfall, o.next.layers);
   let placed = 0;
@@ -109,6 +111,7 @@ export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
       for (const p of piecesOf(entry, o.next.layers[file])) pieceAt.set(`${file}:${p.offset}`, p.index);
     }
     const window = new Set<Promise<void>>();
+    let mismatched = 0;
     for (const copy of plan.copies) {
       if (o.stopped?.()) break;
       const targets = copy.to
@@ -117,9 +120,12 @@ export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
         .filter((t) => !storage.isVerified(t.file, t.piece));
       if (targets.length === 0) continue;
       const job = (async () => {
-        const data = await readRange(oldPath(copy.from.path), copy.from.offset, copy.length);
+        const from = keyOf(copy.from.path);
+        const partial = o.intact.has(from) ? undefined : o.partial?.get(from);
+        if (partial && !partial.verified(copy.from.offset)) return; // not downloaded yet: fetched
+        const data = await readRange(partial ? partial.part : oldPath(copy.from.path), copy.from.offset, copy.length);
         if (!data || !(await verifyOnPool(o.pool, data, copy.hash))) {
-          o.log?.(`${keyOf(copy.from.path)} changed at offset ${copy.from.offset}: that piece will be fetched`);
+          mismatched++;
           return;
         }
         for (const t of targets) await storage.writePiece(t.file, t.piece, data);
@@ -130,6 +136,7 @@ export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
       if (window.size >= 8) await Promise.race(window);
     }
     await Promise.all(window);
+    if (mismatched > 0) o.log?.(`${mismatched} pieces of old files did not match their hashes (changed on disk?): they will be fetched`);
     const checkFiles = layout.files.map((_, i) => i).filter((i) => !storage.status(i).complete && !o.intact.has(keyOf(layout.files[i].path)));
     return { storage, plan, checkFiles, placed };
   } catch (err) {
