@@ -287,9 +287,14 @@ export class Follower extends EventEmitter<FollowerEvents> {
     this.watch(swarm);
     await swarm.start();
     // What is left once everything local is in place (and files already on disk were checked).
-    const snap = swarm.snapshot();
-    const total = snap.bytesTotal;
-    const toFetch = total - snap.bytesVerified;
+    const L = storage.layout;
+    let total = 0;
+    let toFetch = 0;
+    for (let f = 0; f < L.files.length; f++) {
+      total += L.files[f].size;
+      if (storage.status(f).complete) continue;
+      for (let p = 0; p < L.pieceCounts[f]; p++) if (!storage.isVerified(f, p)) toFetch += L.pieceLength(f, p);
+    }
     this.o.event(
       { event: 'updating', from: old.waterfall.sequence, to: next.waterfall.sequence, reused: total - toFetch, fetch: toFetch, planned: plan.bytes.fetch, placedLocally: prepared.placed, kept: plan.kept.length, moved: plan.moved.length, copied: plan.copied.length, changed: plan.changed.length, added: plan.added.length, removed: plan.removed.length },
       `updating to version ${next.waterfall.sequence}: ${plan.kept.length} files kept, ${plan.moved.length} moved, ${plan.changed.length} changed, ${plan.added.length} added, ${plan.removed.length} removed; ${total - toFetch} bytes reused, ${toFetch} to fetch`,
