@@ -24,6 +24,9 @@ export interface UploadJob {
   /** Offset in the file. */
   offset: number;
   length: number;
+  /** Where the piece starts in the file, and its length (to read it whole, piece-cache.ts). */
+  pieceStart: number;
+  pieceLength: number;
 }
 
 export interface PeerInfo {

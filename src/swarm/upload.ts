@@ -1,8 +1,10 @@
 // The serving side of a swarm: answers every REQUEST (a block of a verified piece, by index
 // or by leaf hash, or of the Waterfall itself) and HASH_REQUEST with exactly one PIECE,
-// HASHES or REJECT. Blocks are read from storage when they are sent (never whole files),
-// a few at a time, round robin over the peers, and only while the peer's socket takes them,
-// so memory stays bounded however many requests peers queue. Optional rate limit.
+// HASHES or REJECT. Blocks are read from storage when they are sent (never whole files): a
+// piece (or 1 MiB of it) is read once into a bounded cache and its blocks are served from
+// there (piece-cache.ts), a few reads at a time, round robin over the peers, and only while
+// the peer's socket takes them, so memory stays bounded however many requests peers queue.
+// Optional rate limit.
 import { equalBytes } from '../format/bytes.js';
 import { toHex } from '../util/hex.js';
 import {
@@ -11,6 +13,7 @@ import {
 import type { HashRequestMsg, RequestMsg } from '../wire/messages.js';
 import type { Peer, UploadJob } from './peer.js';
 import { Bitfield } from './picker-bitfield.js';
+import { PieceCache, SPAN_BYTES, type Span, type SpanRef } from './piece-cache.js';
 import type { Swarm } from './session.js';
 
 /** Reads in flight for the whole swarm, and per peer. */
@@ -26,6 +29,7 @@ export class Uploader {
   private readonly sent: Bitfield;
   private byLeaf: Map<string, number> | undefined;
   private readonly blockBuffers: Uint8Array[] = [];
+  private readonly cache: PieceCache;
   /** Token bucket of the upload limit. */
   private tokens = 0;
   private tokensAt = 0;
@@ -35,6 +39,7 @@ export class Uploader {
 
   constructor(private readonly s: Swarm) {
     this.sent = new Bitfield(s.layout.totalPieces);
+    this.cache = new PieceCache((file, offset, length, into) => s.storage.read(file, offset, length, into));
   }
 
   onRequest(peer: Peer, m: RequestMsg): void {
@@ -60,8 +65,8 @@ export class Uploader {
     if (!s.storage.isVerified(file, inFile) || s.isSuspect(file)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     const len = s.layout.pieceLength(file, inFile);
     if (m.offset + m.length > len) return void wire.reject(m.reqId, REJECT_INVALID);
-    const offset = inFile * s.layout.files[file].pieceSize + m.offset;
-    peer.uploads.push({ reqId: m.reqId, piece, file, offset, length: m.length });
+    const pieceStart = inFile * s.layout.files[file].pieceSize;
+    peer.uploads.push({ reqId: m.reqId, piece, file, offset: pieceStart + m.offset, length: m.length, pieceStart, pieceLength: len });
     this.pump();
   }
 
@@ -131,10 +136,56 @@ export class Uploader {
       }
       if (!this.take(peer.uploads[0].length)) return;
       idle = 0;
-      this.read(peer, peer.uploads.shift()!);
+      const job = peer.uploads.shift()!;
+      const ref = spanOf(job);
+      const cached = ref && this.cache.peek(ref.key);
+      if (cached) this.serve(peer, job, cached);
+      else if (ref) void this.load(peer, job, ref);
+      else void this.read(peer, job);
     }
   }
 
+  /** Reads the span holding the job's block (once, for every block of it), then serves the block. */
+  private async load(peer: Peer, job: UploadJob, ref: SpanRef): Promise<void> {
+    this.reading++;
+    peer.reading++;
+    try {
+      this.serve(peer, job, await this.cache.load(ref));
+    } catch (err) {
+      this.failed(peer, job, err);
+    } finally {
+      this.reading--;
+      peer.reading--;
+      this.pump();
+    }
+  }
+
+  /** Sends the job's block out of a span in memory, or refuses it if the piece is no longer verified. */
+  private serve(peer: Peer, job: UploadJob, span: Span): void {
+    const inFile = Math.floor(job.offset / this.s.layout.files[job.file].pieceSize);
+    if (!this.s.storage.isVerified(job.file, inFile) || this.s.isSuspect(job.file)) {
+      this.cache.clear(); // what was read may be stale
+      return void peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
+    }
+    const block = this.cache.lend(span, job.offset - span.ref.start, job.length);
+    if (peer.wire.piece(job.reqId, block.data, block.done)) this.counted(peer, job, block.data.length);
+    else block.done();
+  }
+
+  private counted(peer: Peer, job: UploadJob, bytes: number): void {
+    const now = this.s.now();
+    peer.uploaded += bytes;
+    peer.up.add(bytes, now);
+    this.s.stats.sent(bytes, now);
+    this.countSent(peer, job.piece);
+  }
+
+  private failed(peer: Peer, job: UploadJob, err: unknown): void {
+    peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
+    if (!this.s.stopped) this.s.warn(`cannot serve ${this.s.describePiece(job.piece)} to ${peer.label}: ${(err as Error).message}`);
+  }
+
+  /** A block that does not lie within one span (an unaligned request): read just it. */
   private async read(peer: Peer, job: UploadJob): Promise<void> {
     const s = this.s;
     this.reading++;
@@ -147,15 +198,10 @@ export class Uploader {
       if (!s.storage.isVerified(job.file, inFile) || s.isSuspect(job.file)) {
         peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // invalidated while we read
       } else if ((lent = peer.wire.piece(job.reqId, data, () => this.giveBack(buf)))) {
-        const now = s.now();
-        peer.uploaded += data.length;
-        peer.up.add(data.length, now);
-        s.stats.sent(data.length, now);
-        this.countSent(peer, job.piece);
+        this.counted(peer, job, data.length);
       }
     } catch (err) {
-      peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
-      if (!s.stopped) s.warn(`cannot serve ${s.describePiece(job.piece)} to ${peer.label}: ${(err as Error).message}`);
+      this.failed(peer, job, err);
     } finally {
       if (!lent) this.giveBack(buf);
       this.reading--;
@@ -227,5 +273,15 @@ export class Uploader {
   stop(): void {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
+    this.cache.clear();
   }
+}
+
+/** The span (the piece, or its aligned 1 MiB part) that holds the job's block; undefined if it straddles two. */
+export function spanOf(job: UploadJob): SpanRef | undefined {
+  const at = Math.floor((job.offset - job.pieceStart) / SPAN_BYTES) * SPAN_BYTES;
+  const start = job.pieceStart + at;
+  const length = Math.min(SPAN_BYTES, job.pieceLength - at);
+  if (job.offset + job.length > start + length) return undefined;
+  return { key: `${job.file}:${start}`, file: job.file, start, length };
 }
