@@ -17,6 +17,8 @@ import type { Swarm } from './session.js';
 const MAX_BLOCKS_PER_PEER = MAX_REQUESTS_IN_FLIGHT - 16;
 /** Never fewer than this in flight to an unchoked peer: 2 MiB, enough to measure a fast link. */
 const MIN_BLOCKS_PER_PEER = 16;
+/** Pieces in flight to a seed while other peers relay what it sent (see spreading()). */
+const SPREAD_PIECES = 1;
 /** A peer that refuses this many pieces it claimed to have is dropped. */
 const MAX_NOT_HAVE = 32;
 
@@ -31,6 +33,8 @@ export class Downloader {
   pendingBytes = 0;
   private pausedUntil = 0;
   private readonly inProgress = new Set<Promise<void>>();
+  /** Pieces written and not yet durable, with the peers told (HAVE) at the write. */
+  private readonly written = new Map<number, Set<string>>();
 
   constructor(private readonly s: Swarm) {}
 
@@ -41,12 +45,15 @@ export class Downloader {
     if (!s.downloading || wire.closed || wire.peerChoking || !wire.amInterested) return;
     const now = s.now();
     if (now < this.pausedUntil || this.pendingBytes >= s.opts.maxPendingBytes) return;
-    const window = pipelineDepth(peer.down.rate(now), MAX_BLOCK_LEN, {
+    const spread = this.spreading(peer);
+    let window = pipelineDepth(peer.down.rate(now), MAX_BLOCK_LEN, {
       targetQueueMs: s.opts.targetQueueMs,
       minRequests: MIN_BLOCKS_PER_PEER,
       maxRequests: MAX_BLOCKS_PER_PEER,
       maxBytes: s.opts.maxBytesPerPeer,
     });
+    // a short pipeline to a seed that others relay: a rare piece is then rarely asked twice
+    if (spread) window = Math.min(window, SPREAD_PIECES * Math.ceil(s.typicalPieceBytes / MAX_BLOCK_LEN));
     for (;;) {
       for (const a of peer.assemblies.values()) {
         while (a.hasUnrequested() && peer.blocksInFlight < window && wire.requestsInFlight < MAX_REQUESTS_IN_FLIGHT) {
@@ -55,10 +62,34 @@ export class Downloader {
         if (peer.blocksInFlight >= window || wire.requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) return;
       }
       const more = Math.max(1, Math.ceil((window - peer.blocksInFlight) * MAX_BLOCK_LEN / s.typicalPieceBytes));
-      const picked = s.picker.pick(peer.id, peer.assemblies.size + more, now);
+      let picked = s.picker.pick(peer.id, peer.assemblies.size + more, now, { maxAvailability: spread?.seeds });
+      // nothing only seeds have, and the other peers send us nothing: one piece at a time from the seed
+      if (picked.length === 0 && spread?.othersIdle && peer.assemblies.size === 0) picked = s.picker.pick(peer.id, 1, now);
       if (picked.length === 0) return;
       for (const i of picked) this.startPiece(peer, i);
     }
+  }
+
+  /**
+   * When `peer` is a seed and peers that are not seeds are connected too (they download the
+   * same data): the number of seeds, so that the seed is asked only for what only seeds have,
+   * a few pieces at a time, and the rest comes from the other peers (a seed asked about once
+   * per piece spreads the data, and its upload stays near 1x the size); and whether those
+   * peers have nothing of ours in flight. Undefined when the seed is all there is.
+   */
+  private spreading(peer: Peer): { seeds: number; othersIdle: boolean } | undefined {
+    if (!peer.isSeed) return undefined;
+    let seeds = 0;
+    let others = false;
+    let othersIdle = true;
+    for (const p of this.s.peers.values()) {
+      if (p.isSeed) seeds++;
+      else if (!p.wire.closed) {
+        others = true;
+        if (p.blocksInFlight > 0) othersIdle = false;
+      }
+    }
+    return others ? { seeds, othersIdle } : undefined;
   }
 
   fillAll(): void {
@@ -165,10 +196,23 @@ export class Downloader {
     this.s.buffers.release(a.buffer);
   }
 
+  /**
+   * Verifies a piece that arrived whole, writes it, and once it is in the file (readable, not
+   * yet durable) frees its buffer, tells the peers (HAVE) and lets them ask for it; once the
+   * storage's group commit made it durable, the swarm counts it as verified.
+   */
   private async finishPiece(peer: Peer, a: PieceAssembly): Promise<void> {
     const s = this.s;
     this.cancelElsewhere(a.piece, s.picker.received(a.piece, peer.id));
     this.pendingBytes += a.length;
+    let held = true;
+    const letGo = () => {
+      if (!held) return;
+      held = false;
+      this.pendingBytes -= a.length;
+      s.buffers.release(a.buffer);
+      if (!s.stopped) this.fillAll();
+    };
     try {
       const leaf = s.hashes.leaf(a.file, a.pieceInFile);
       const ok = leaf !== undefined && (await verifyOnPool(s.pool, a.buffer, leaf));
@@ -179,21 +223,46 @@ export class Downloader {
         return;
       }
       try {
-        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer);
+        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer, () => {
+          this.written.set(a.piece, this.announce(a.piece));
+          letGo();
+        });
       } catch (err) {
+        this.written.delete(a.piece);
         s.picker.failed(a.piece);
         if (!s.stopped) this.diskError(err);
         return;
       }
-      s.onVerified(a.piece);
+      try {
+        s.onVerified(a.piece);
+      } finally {
+        this.written.delete(a.piece);
+      }
     } catch (err) {
       s.picker.failed(a.piece);
       if (!s.stopped) s.warn(`piece ${a.piece}: ${(err as Error).message}`);
     } finally {
-      this.pendingBytes -= a.length;
-      s.buffers.release(a.buffer);
-      if (!s.stopped) this.fillAll();
+      letGo();
     }
+  }
+
+  /** HAVE to every peer that lacks the piece; returns who was told. */
+  private announce(piece: number): Set<string> {
+    const told = new Set<string>();
+    for (const p of this.s.peers.values()) {
+      if (p.bits.has(piece) || p.wire.closed) continue;
+      p.wire.have(piece);
+      told.add(p.id);
+    }
+    return told;
+  }
+
+  /**
+   * The piece is written and awaits its group commit: it may be served (storage reads it), and
+   * the peers in the set were told so already.
+   */
+  writtenTo(piece: number): Set<string> | undefined {
+    return this.written.get(piece);
   }
 
   /** A write failed (a full disk, ...): one line, pause downloading, try again later. */
