@@ -99,7 +99,7 @@ export class FsStorage implements Storage {
     return { pieces: this.layout.pieceCounts[file], verified: this.state.pieces.count(file), complete: this.done[file] };
   }
 
-  async writePiece(file: number, piece: number, data: Uint8Array, onWritten?: () => void): Promise<void> {
+  async writePiece(file: number, piece: number, data: Uint8Array): Promise<void> {
     this.checkOpen();
     this.layout.checkPieceData(file, piece, data);
     if (this.done[file] || this.state.pieces.has(file, piece)) return;
@@ -110,7 +110,6 @@ export class FsStorage implements Storage {
       if (this.state.pieces.has(file, piece)) return; // a duplicate copy completed it meanwhile
       throw wrap(err, this.partPath(file), 'write');
     }
-    onWritten?.();
     await this.commit({ file, piece });
   }
 

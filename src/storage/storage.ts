@@ -23,10 +23,8 @@ export interface Storage {
    * Writes a piece the caller has verified. Resolves once the bytes are durable and recorded as
    * verified (so a kill -9 after this never loses it); the piece that completes a file also
    * moves the file to its final name. Writing a piece that is already verified does nothing.
-   * `onWritten` is called once the bytes are in the file, before they are durable: from then on
-   * read() returns them and `data` may be reused.
    */
-  writePiece(file: number, piece: number, data: Uint8Array, onWritten?: () => void): Promise<void>;
+  writePiece(file: number, piece: number, data: Uint8Array): Promise<void>;
 
   /** Reads a verified piece (NOT_VERIFIED otherwise): what we serve to peers. */
   readPiece(file: number, piece: number): Promise<Uint8Array>;

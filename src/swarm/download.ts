@@ -17,8 +17,12 @@ import type { Swarm } from './session.js';
 const MAX_BLOCKS_PER_PEER = MAX_REQUESTS_IN_FLIGHT - 16;
 /** Never fewer than this in flight to an unchoked peer: 2 MiB, enough to measure a fast link. */
 const MIN_BLOCKS_PER_PEER = 16;
-/** Pieces in flight to a seed while other peers relay what it sent (see spreading()). */
-const SPREAD_PIECES = 1;
+/** Bytes in flight to a seed while other peers relay what it sent (see spreading()): one 1 MiB piece. */
+const SPREAD_BYTES = 1 << 20;
+/** Pieces at least this long are spread so; smaller ones are fetched as from any peer. */
+const SPREAD_MIN_PIECE = 256 * 1024;
+/** ... and at least one piece per this many ms, whatever the others send. */
+const SEED_TRICKLE_MS = 1000;
 /** A peer that refuses this many pieces it claimed to have is dropped. */
 const MAX_NOT_HAVE = 32;
 
@@ -33,8 +37,6 @@ export class Downloader {
   pendingBytes = 0;
   private pausedUntil = 0;
   private readonly inProgress = new Set<Promise<void>>();
-  /** Pieces written and not yet durable, with the peers told (HAVE) at the write. */
-  private readonly written = new Map<number, Set<string>>();
 
   constructor(private readonly s: Swarm) {}
 
@@ -53,7 +55,7 @@ export class Downloader {
       maxBytes: s.opts.maxBytesPerPeer,
     });
     // a short pipeline to a seed that others relay: a rare piece is then rarely asked twice
-    if (spread) window = Math.min(window, SPREAD_PIECES * Math.ceil(s.typicalPieceBytes / MAX_BLOCK_LEN));
+    if (spread) window = Math.min(window, Math.ceil(SPREAD_BYTES / Math.min(s.typicalPieceBytes, MAX_BLOCK_LEN)));
     for (;;) {
       for (const a of peer.assemblies.values()) {
         while (a.hasUnrequested() && peer.blocksInFlight < window && wire.requestsInFlight < MAX_REQUESTS_IN_FLIGHT) {
@@ -63,8 +65,10 @@ export class Downloader {
       }
       const more = Math.max(1, Math.ceil((window - peer.blocksInFlight) * MAX_BLOCK_LEN / s.typicalPieceBytes));
       let picked = s.picker.pick(peer.id, peer.assemblies.size + more, now, { maxAvailability: spread?.seeds });
-      // nothing only seeds have, and the other peers send us nothing: one piece at a time from the seed
-      if (picked.length === 0 && spread?.othersIdle && peer.assemblies.size === 0) picked = s.picker.pick(peer.id, 1, now);
+      // Nothing only seeds have: one piece from the seed if the other peers send us nothing, or
+      // if the seed sent nothing for a second.
+      const trickle = spread && (spread.othersIdle || now - peer.lastBlockAt >= SEED_TRICKLE_MS);
+      if (picked.length === 0 && trickle && peer.assemblies.size === 0) picked = s.picker.pick(peer.id, 1, now);
       if (picked.length === 0) return;
       for (const i of picked) this.startPiece(peer, i);
     }
@@ -78,7 +82,8 @@ export class Downloader {
    * peers have nothing of ours in flight. Undefined when the seed is all there is.
    */
   private spreading(peer: Peer): { seeds: number; othersIdle: boolean } | undefined {
-    if (!peer.isSeed) return undefined;
+    // Small pieces: a short pipeline would cost more round trips than the duplicates it saves.
+    if (!peer.isSeed || this.s.typicalPieceBytes < SPREAD_MIN_PIECE) return undefined;
     let seeds = 0;
     let others = false;
     let othersIdle = true;
@@ -104,6 +109,7 @@ export class Downloader {
     peer.blocksInFlight--;
     const now = this.s.now();
     peer.downloaded += data.length;
+    peer.lastBlockAt = now;
     peer.down.add(data.length, now);
     this.s.stats.received(data.length, now);
     const a = req.assembly;
@@ -196,23 +202,10 @@ export class Downloader {
     this.s.buffers.release(a.buffer);
   }
 
-  /**
-   * Verifies a piece that arrived whole, writes it, and once it is in the file (readable, not
-   * yet durable) frees its buffer, tells the peers (HAVE) and lets them ask for it; once the
-   * storage's group commit made it durable, the swarm counts it as verified.
-   */
   private async finishPiece(peer: Peer, a: PieceAssembly): Promise<void> {
     const s = this.s;
     this.cancelElsewhere(a.piece, s.picker.received(a.piece, peer.id));
     this.pendingBytes += a.length;
-    let held = true;
-    const letGo = () => {
-      if (!held) return;
-      held = false;
-      this.pendingBytes -= a.length;
-      s.buffers.release(a.buffer);
-      if (!s.stopped) this.fillAll();
-    };
     try {
       const leaf = s.hashes.leaf(a.file, a.pieceInFile);
       const ok = leaf !== undefined && (await verifyOnPool(s.pool, a.buffer, leaf));
@@ -223,46 +216,21 @@ export class Downloader {
         return;
       }
       try {
-        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer, () => {
-          this.written.set(a.piece, this.announce(a.piece));
-          letGo();
-        });
+        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer);
       } catch (err) {
-        this.written.delete(a.piece);
         s.picker.failed(a.piece);
         if (!s.stopped) this.diskError(err);
         return;
       }
-      try {
-        s.onVerified(a.piece);
-      } finally {
-        this.written.delete(a.piece);
-      }
+      s.onVerified(a.piece);
     } catch (err) {
       s.picker.failed(a.piece);
       if (!s.stopped) s.warn(`piece ${a.piece}: ${(err as Error).message}`);
     } finally {
-      letGo();
+      this.pendingBytes -= a.length;
+      s.buffers.release(a.buffer);
+      if (!s.stopped) this.fillAll();
     }
-  }
-
-  /** HAVE to every peer that lacks the piece; returns who was told. */
-  private announce(piece: number): Set<string> {
-    const told = new Set<string>();
-    for (const p of this.s.peers.values()) {
-      if (p.bits.has(piece) || p.wire.closed) continue;
-      p.wire.have(piece);
-      told.add(p.id);
-    }
-    return told;
-  }
-
-  /**
-   * The piece is written and awaits its group commit: it may be served (storage reads it), and
-   * the peers in the set were told so already.
-   */
-  writtenTo(piece: number): Set<string> | undefined {
-    return this.written.get(piece);
   }
 
   /** A write failed (a full disk, ...): one line, pause downloading, try again later. */

@@ -52,6 +52,8 @@ export class Peer {
   readonly up = new RateMeter();
   downloaded = 0;
   uploaded = 0;
+  /** When its last block arrived (our clock), 0 before any. */
+  lastBlockAt = 0;
 
   // ---- what we asked it for ----
   /** Pieces being fetched from it, by global index, in the order they were picked. */

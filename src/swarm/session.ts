@@ -291,8 +291,7 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
     this.downloader.cancelElsewhere(piece, this.picker.verified(piece));
     if (!this.have.set(piece)) return; // counted already (the picker was rebuilt meanwhile)
     this.verifiedCount++;
-    const told = this.downloader.writtenTo(piece); // at the write, before it was durable
-    for (const p of this.peers.values()) if (!p.bits.has(piece) && !p.wire.closed && !told?.has(p.id)) p.wire.have(piece);
+    for (const p of this.peers.values()) if (!p.bits.has(piece) && !p.wire.closed) p.wire.have(piece);
     this.emit('verified', piece);
     const { file } = this.layout.locate(piece);
     if (this.storage.status(file).complete) this.fileChanges?.consider(file);

@@ -62,7 +62,7 @@ export class Uploader {
     if (piece === undefined) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     if (wire.amChoking) return void wire.reject(m.reqId, REJECT_CHOKED);
     const { file, piece: inFile } = s.layout.locate(piece);
-    if (!this.servable(piece, file, inFile)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+    if (!this.servable(file, inFile)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     const len = s.layout.pieceLength(file, inFile);
     if (m.offset + m.length > len) return void wire.reject(m.reqId, REJECT_INVALID);
     const pieceStart = inFile * s.layout.files[file].pieceSize;
@@ -70,10 +70,9 @@ export class Uploader {
     this.pump();
   }
 
-  /** Verified (or verified and written, its commit under way), and its file not suspected of changing. */
-  private servable(piece: number, file: number, inFile: number): boolean {
-    const s = this.s;
-    return (s.storage.isVerified(file, inFile) || s.downloader.writtenTo(piece) !== undefined) && !s.isSuspect(file);
+  /** Verified, and its file not suspected of changing. */
+  private servable(file: number, inFile: number): boolean {
+    return this.s.storage.isVerified(file, inFile) && !this.s.isSuspect(file);
   }
 
   /** Hashes are served to choked peers too: they are small and let a peer check what it gets. */
@@ -169,7 +168,7 @@ export class Uploader {
   /** Sends the job's block out of a span in memory, or refuses it if the piece is no longer verified. */
   private serve(peer: Peer, job: UploadJob, span: Span): void {
     const inFile = Math.floor(job.offset / this.s.layout.files[job.file].pieceSize);
-    if (!this.servable(job.piece, job.file, inFile)) {
+    if (!this.servable(job.file, inFile)) {
       this.cache.clear(); // what was read may be stale
       return void peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
     }
@@ -201,7 +200,7 @@ export class Uploader {
     try {
       const data = await s.storage.read(job.file, job.offset, job.length, buf);
       const inFile = Math.floor(job.offset / s.layout.files[job.file].pieceSize);
-      if (!this.servable(job.piece, job.file, inFile)) {
+      if (!this.servable(job.file, inFile)) {
         peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // invalidated while we read
       } else if ((lent = peer.wire.piece(job.reqId, data, () => this.giveBack(buf)))) {
         this.counted(peer, job, data.length);

@@ -252,21 +252,3 @@ function wrapHandle(h: FileHandleLike, over: Partial<FileHandleLike>): FileHandl
     ...over,
   } as FileHandleLike;
 }
-
-test('onWritten: the bytes are readable before the piece is durable and recorded; not called for a verified piece', async (t) => {
-  const root = await tempDir(t);
-  const s = await FsStorage.open(root, FILES);
-  const events: string[] = [];
-  const expected = pieceBytes(FILES[1], 1, 2);
-  let readBack: Promise<Uint8Array> | undefined;
-  await s.writePiece(1, 2, expected, () => {
-    events.push(`written, verified=${s.isVerified(1, 2)}`);
-    readBack = s.read(1, 2 * FILES[1].pieceSize, FILES[1].pieceSize);
-  });
-  events.push(`resolved, verified=${s.isVerified(1, 2)}`);
-  assert.deepEqual(events, ['written, verified=false', 'resolved, verified=true']);
-  assert.deepEqual(await readBack, expected);
-  await s.writePiece(1, 2, expected, () => events.push('written again'));
-  assert.equal(events.length, 2, 'a piece already verified is not written again');
-  await s.close();
-});
