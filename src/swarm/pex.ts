@@ -32,14 +32,11 @@ export class PexExchange {
 
   /** A new peer: its first PEX is due shortly. */
   added(peer: Peer): void {
-    const wait = Math.min(FIRST_PEX_MS, this.s.opts.pexIntervalMs);
-    peer.pexDueAt = this.s.now() + wait;
-    setTimeout(() => this.tick(), wait).unref?.(); // not at the next swarm tick: peers find each other sooner
+    peer.pexDueAt = this.s.now() + Math.min(FIRST_PEX_MS, this.s.opts.pexIntervalMs);
   }
 
   /** Sends every PEX that is due. */
   tick(): void {
-    if (this.s.stopped) return;
     const now = this.s.now();
     for (const peer of this.s.peers.values()) {
       if (now < peer.pexDueAt || !this.speaksPex(peer)) continue;
@@ -59,7 +56,6 @@ export class PexExchange {
       if (id === s.node.nodeIdHex || (id && s.peers.has(id))) continue;
       s.connector.add(formatAddress(e.address), id, 'pex', e.seed);
     }
-    s.connector.tick(); // dial what we just heard of now, not at the next swarm tick
   }
 
   private speaksPex(peer: Peer): boolean {
