@@ -4,7 +4,9 @@
 //  2. 256 MiB, one seeder and four downloaders that know only the seeder:
 //     time until all complete, and how many times the size the seeder uploaded.
 // The same runs with libtorrent (python3-libtorrent, TCP only; uTP, DHT, LSD,
-// UPnP, NAT-PMP off). Usage: node dist/bench/transfer.js [--mib 1024] [--swarm-mib 256] [--runs 3]
+// UPnP, NAT-PMP off). Downloaders keep seeding once complete, as in libtorrent's runs.
+// Usage: node dist/bench/transfer.js [--mib 1024] [--swarm-mib 256] [--runs 3]
+//   [--only one|swarm] [--no-libtorrent] [--compare <another checkout, built>]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -99,23 +101,26 @@ interface Tool {
   uploaded(p: Proc): number;
 }
 
-const bytefall: Tool = {
-  name: 'ByteFall (TLS 1.3, verify on)',
-  async prepare(data, work) {
-    const key = join(work, 'bench.key');
-    if (!existsSync(key)) spawnSync(process.execPath, [cli, 'keygen', key]);
-    const meta = join(work, `${Date.now()}.waterfall`);
-    const r = spawnSync(process.execPath, [cli, 'create', dirname(data), '--key', key, '-o', meta, '--piece-size', '1M', '--quiet']);
-    if (r.status !== 0) throw new Error(`create failed: ${r.stderr}`);
-    return meta;
-  },
-  seed: (meta, data, port) => start(process.execPath, [cli, 'seed', meta, dirname(data), '--listen', `127.0.0.1:${port}`, '--json']),
-  get: (meta, dir, port, seedPort) =>
-    start(process.execPath, [cli, 'get', meta, dir, '--listen', `127.0.0.1:${port}`, '--peer', `127.0.0.1:${seedPort}`, '--json']),
-  ready: (e) => e.event === 'complete',
-  done: (e) => e.event === 'complete',
-  uploaded: (p) => Number((p.last('stats') ?? p.last('distributed') ?? {}).uploaded ?? NaN),
-};
+function bytefallAt(cli: string, name: string): Tool {
+  return {
+    name,
+    async prepare(data, work) {
+      const key = join(work, 'bench.key');
+      if (!existsSync(key)) spawnSync(process.execPath, [cli, 'keygen', key]);
+      const meta = join(work, `${Date.now()}.waterfall`);
+      const r = spawnSync(process.execPath, [cli, 'create', dirname(data), '--key', key, '-o', meta, '--piece-size', '1M', '--quiet']);
+      if (r.status !== 0) throw new Error(`create failed: ${r.stderr}`);
+      return meta;
+    },
+    seed: (meta, data, port) => start(process.execPath, [cli, 'seed', meta, dirname(data), '--listen', `127.0.0.1:${port}`, '--json']),
+    get: (meta, dir, port, seedPort) =>
+      start(process.execPath, [cli, 'get', meta, dir, '--listen', `127.0.0.1:${port}`, '--peer', `127.0.0.1:${seedPort}`, '--seed', '--json']),
+    ready: (e) => e.event === 'complete',
+    done: (e) => e.event === 'complete',
+    uploaded: (p) => Number((p.last('stats') ?? p.last('distributed') ?? {}).uploaded ?? NaN),
+  };
+}
+const bytefall = bytefallAt(cli, 'ByteFall (TLS 1.3, verify on)');
 
 const libtorrent: Tool = {
   name: `libtorrent ${spawnSync(PY, ['-c', 'import libtorrent; print(libtorrent.__version__)'], { encoding: 'utf8' }).stdout?.trim() || '?'} (TCP)`,
@@ -179,31 +184,38 @@ async function main(): Promise<void> {
   const small = join(work, 'swarm', 'data.bin');
   makeRandomFile(big, mib << 20);
   makeRandomFile(small, swarmMib << 20);
-  const tools = [bytefall, ...(spawnSync(PY, ['-c', 'import libtorrent']).status === 0 ? [libtorrent] : [])];
-  if (tools.length === 1) console.log('(python3-libtorrent not installed: apt-get install python3-libtorrent)');
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
+  const haveLt = spawnSync(PY, ['-c', 'import libtorrent']).status === 0;
+  const compare = process.argv.includes('--compare') ? process.argv[process.argv.indexOf('--compare') + 1] : '';
+  const base = compare ? [bytefallAt(join(compare, 'bin', 'bytefall.js'), `ByteFall at ${compare}`)] : [];
+  const tools = [bytefall, ...base, ...(haveLt && !process.argv.includes('--no-libtorrent') ? [libtorrent] : [])];
+  if (!haveLt) console.log('(python3-libtorrent not installed: apt-get install python3-libtorrent)');
   console.log(machineLine());
 
   const rows1: (string | number)[][] = [];
   const rate: number[] = [];
-  for (const tool of tools) {
-    const rs = [];
-    for (let i = 0; i < runs; i++) rs.push(await oneToOne(tool, big, work, mib << 20));
+  // runs alternate between the peers, so a busy moment on a shared machine hits them alike
+  const ones = new Map(tools.map((t) => [t, [] as Awaited<ReturnType<typeof oneToOne>>[]]));
+  for (let i = 0; i < runs && only !== 'swarm'; i++) for (const tool of tools) ones.get(tool)!.push(await oneToOne(tool, big, work, mib << 20));
+  for (const tool of only === 'swarm' ? [] : tools) {
+    const rs = ones.get(tool)!;
     const mbps = median(rs.map((r) => (mib * 1048576) / r.secs / 1e6));
     rate.push(mbps);
     rows1.push([tool.name, mbps.toFixed(0), median(rs.map((r) => r.cpuPerGB)).toFixed(2), median(rs.map((r) => r.rssSeed)).toFixed(0), median(rs.map((r) => r.rssGet)).toFixed(0), `${(mbps / rate[0]).toFixed(2)}x`]);
   }
-  printTable(`1 seeder -> 1 downloader, ${mib} MiB, 127.0.0.1, median of ${runs}`, ['peer', 'MB/s', 'CPU-s/GB (both)', 'RSS seed MiB', 'RSS get MiB', 'vs ByteFall'], rows1);
+  if (only !== 'swarm') printTable(`1 seeder -> 1 downloader, ${mib} MiB, 127.0.0.1, median of ${runs}`, ['peer', 'MB/s', 'CPU-s/GB (both)', 'RSS seed MiB', 'RSS get MiB', 'vs ByteFall'], rows1);
 
   const rows2: (string | number)[][] = [];
   let ours = NaN;
-  for (const tool of tools) {
-    const rs = [];
-    for (let i = 0; i < runs; i++) rs.push(await swarm(tool, small, work, swarmMib << 20));
+  const swarms = new Map(tools.map((t) => [t, [] as Awaited<ReturnType<typeof swarm>>[]]));
+  for (let i = 0; i < runs && only !== 'one'; i++) for (const tool of tools) swarms.get(tool)!.push(await swarm(tool, small, work, swarmMib << 20));
+  for (const tool of only === 'one' ? [] : tools) {
+    const rs = swarms.get(tool)!;
     const secs = median(rs.map((r) => r.secs));
     if (Number.isNaN(ours)) ours = secs;
     rows2.push([tool.name, secs.toFixed(2), median(rs.map((r) => r.uploadedX)).toFixed(2), `${(secs / ours).toFixed(2)}x`]);
   }
-  printTable(`1 seeder + 4 downloaders, ${swarmMib} MiB, median of ${runs}`, ['peer', 'all complete s', 'seeder uploaded (x size)', 'time vs ByteFall'], rows2);
+  if (only !== 'one') printTable(`1 seeder + 4 downloaders, ${swarmMib} MiB, median of ${runs}`, ['peer', 'all complete s', 'seeder uploaded (x size)', 'time vs ByteFall'], rows2);
 }
 
 await main();

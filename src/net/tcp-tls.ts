@@ -7,6 +7,7 @@ import { isIPv6 } from 'node:net';
 import tls from 'node:tls';
 import { BytefallError } from '../errors.js';
 import { formatAddress, toAddress, type Address } from './address.js';
+import { CHUNK_SINK, ChunkRelay, type ChunkSink } from './chunk-source.js';
 import { nodeCertificate, type NodeCertificate } from './node-cert.js';
 import { authenticate, profile } from './tls-profile.js';
 import type { NodeKey } from './node-key.js';
@@ -120,13 +121,16 @@ export class TcpTlsTransport implements Transport {
     if (a.kind !== 'ip') throw new BytefallError('BAD_ARGUMENT', `tcp-tls cannot reach ${formatAddress(a)}`);
     const where = formatAddress(a);
     return new Promise((resolve, reject) => {
+      const relay = new ChunkRelay();
       const socket = tls.connect({
         ...profile(this.cert),
         host: a.host,
         port: a.port,
         noDelay: true,
         checkServerIdentity: () => undefined, // the node id is checked instead of names
+        onread: { buffer: relay.buffer, callback: relay.callback }, // no Buffer per 16 KiB record
       } as tls.ConnectionOptions);
+      Object.defineProperty(socket, CHUNK_SINK, { value: (sink: ChunkSink) => relay.attach(sink) });
       let done = false;
       const settle = (result: Connection | BytefallError) => {
         if (done) return;

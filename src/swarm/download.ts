@@ -18,6 +18,12 @@ import type { Swarm } from './session.js';
 const MAX_BLOCKS_PER_PEER = MAX_REQUESTS_IN_FLIGHT - 16;
 /** Never fewer than this in flight to an unchoked peer: 2 MiB, enough to measure a fast link. */
 const MIN_BLOCKS_PER_PEER = 16;
+/** Bytes in flight to a seed while other peers relay what it sent (see spreading()): one 1 MiB piece. */
+const SPREAD_BYTES = 1 << 20;
+/** Pieces at least this long are spread so; smaller ones are fetched as from any peer. */
+const SPREAD_MIN_PIECE = 256 * 1024;
+/** ... and at least one piece per this many ms, whatever the others send. */
+const SEED_TRICKLE_MS = 1000;
 /** A peer that refuses this many pieces it claimed to have is dropped. */
 const MAX_NOT_HAVE = 32;
 
@@ -42,12 +48,15 @@ export class Downloader {
     if (!s.downloading || wire.closed || wire.peerChoking || !wire.amInterested) return;
     const now = s.now();
     if (now < this.pausedUntil || this.pendingBytes >= s.opts.maxPendingBytes) return;
-    const window = pipelineDepth(peer.down.rate(now), MAX_BLOCK_LEN, {
+    const spread = this.spreading(peer);
+    let window = pipelineDepth(peer.down.rate(now), MAX_BLOCK_LEN, {
       targetQueueMs: s.opts.targetQueueMs,
       minRequests: MIN_BLOCKS_PER_PEER,
       maxRequests: MAX_BLOCKS_PER_PEER,
       maxBytes: s.opts.maxBytesPerPeer,
     });
+    // a short pipeline to a seed that others relay: a rare piece is then rarely asked twice
+    if (spread) window = Math.min(window, Math.ceil(SPREAD_BYTES / Math.min(s.typicalPieceBytes, MAX_BLOCK_LEN)));
     for (;;) {
       let held = false;
       for (const a of peer.assemblies.values()) {
@@ -59,10 +68,37 @@ export class Downloader {
       }
       if (held) return; // a dictionary is being read: pick no more until it is (compress-fetch.ts)
       const more = Math.max(1, Math.ceil((window - peer.blocksInFlight) * MAX_BLOCK_LEN / s.typicalPieceBytes));
-      const picked = s.picker.pick(peer.id, peer.assemblies.size + more, now);
+      let picked = s.picker.pick(peer.id, peer.assemblies.size + more, now, { maxAvailability: spread?.seeds });
+      // Nothing only seeds have: one piece from the seed if the other peers send us nothing, or
+      // if the seed sent nothing for a second.
+      const trickle = spread && (spread.othersIdle || now - peer.lastBlockAt >= SEED_TRICKLE_MS);
+      if (picked.length === 0 && trickle && peer.assemblies.size === 0) picked = s.picker.pick(peer.id, 1, now);
       if (picked.length === 0) return;
       for (const i of picked) this.startPiece(peer, i);
     }
+  }
+
+  /**
+   * When `peer` is a seed and peers that are not seeds are connected too (they download the
+   * same data): the number of seeds, so that the seed is asked only for what only seeds have,
+   * a few pieces at a time, and the rest comes from the other peers (a seed asked about once
+   * per piece spreads the data, and its upload stays near 1x the size); and whether those
+   * peers have nothing of ours in flight. Undefined when the seed is all there is.
+   */
+  private spreading(peer: Peer): { seeds: number; othersIdle: boolean } | undefined {
+    // Small pieces: a short pipeline would cost more round trips than the duplicates it saves.
+    if (!peer.isSeed || this.s.typicalPieceBytes < SPREAD_MIN_PIECE) return undefined;
+    let seeds = 0;
+    let others = false;
+    let othersIdle = true;
+    for (const p of this.s.peers.values()) {
+      if (p.isSeed) seeds++;
+      else if (!p.wire.closed) {
+        others = true;
+        if (p.blocksInFlight > 0) othersIdle = false;
+      }
+    }
+    return others ? { seeds, othersIdle } : undefined;
   }
 
   fillAll(): void {
@@ -77,6 +113,7 @@ export class Downloader {
     peer.blocksInFlight--;
     const now = this.s.now();
     peer.downloaded += data.length;
+    peer.lastBlockAt = now;
     peer.down.add(data.length, now);
     this.s.stats.received(data.length, now);
     const a = req.assembly;

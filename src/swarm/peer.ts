@@ -28,6 +28,9 @@ export interface UploadJob {
   length: number;
   /** The request welcomes compression (or names a dictionary): compress.ts. */
   encode?: EncodeAsk;
+  /** Where the piece starts in the file, and its length (to read it whole, piece-cache.ts). */
+  pieceStart: number;
+  pieceLength: number;
 }
 
 export interface PeerInfo {
@@ -59,6 +62,8 @@ export class Peer {
   readonly up = new RateMeter();
   downloaded = 0;
   uploaded = 0;
+  /** When its last block arrived (our clock), 0 before any. */
+  lastBlockAt = 0;
 
   // ---- what we asked it for ----
   /** Pieces being fetched from it, by global index, in the order they were picked. */

@@ -36,6 +36,12 @@ export interface PickerOptions {
   have?: Bitfield;
 }
 
+/** Narrows a pick. */
+export interface PickLimit {
+  /** Only pieces at most this many peers have (e.g. the number of seeds: pieces nobody else has). */
+  maxAvailability?: number;
+}
+
 export interface Expired {
   peer: PeerId;
   piece: number;
@@ -225,19 +231,22 @@ export class PiecePicker {
 
   /**
    * Pieces to request from `peer` now, best first, so that at most `maxInFlight` requests to it
-   * are outstanding (see pipelineDepth). Records them as requested at `nowMs`.
+   * are outstanding (see pipelineDepth). Records them as requested at `nowMs`. `only` narrows
+   * the normal pick (not the endgame's duplicates), e.g. to what only seeds have.
    */
-  pick(peer: PeerId, maxInFlight: number, nowMs: number): number[] {
+  pick(peer: PeerId, maxInFlight: number, nowMs: number, only: PickLimit = {}): number[] {
     const ps = this.peers.get(peer);
     if (!ps) return [];
     let want = Math.min(maxInFlight, this.opts.maxRequestsPerPeer) - ps.requests.size;
     const picked: number[] = [];
+    const maxAvail = only.maxAvailability ?? Infinity;
     if (want > 0 && this.openAvailable > 0) {
       const randomFirst = this.have.count < this.opts.randomFirstPieces;
       if (randomFirst || ps.bits.count < this.size * SPARSE_PEER) {
         // Random first pieces, or a peer with few pieces: read its bitfield, keep the best.
         const best = new SmallestK(want);
         ps.bits.forEachCommon(this.open, (i) => {
+          if (this.availability[i] > maxAvail) return;
           const key = randomFirst ? PRIORITY_MAX - this.priority[i] : this.order.bucketOf(i);
           best.offer(key * 2 ** 32 + this.rank[i], i);
         });
@@ -249,7 +258,7 @@ export class PiecePicker {
         // Rarest first: walk the rarity order from the front until enough are found.
         let full = false;
         this.order.scan(1, nobodyHasIt, (i) => {
-          if (!this.open.has(i) || !ps.bits.has(i)) return true;
+          if (!this.open.has(i) || !ps.bits.has(i) || this.availability[i] > maxAvail) return true;
           if (!this.addRequest(i, peer, ps, nowMs)) return !(full = true);
           picked.push(i);
           return picked.length < want;

@@ -1,8 +1,10 @@
 // The serving side of a swarm: answers every REQUEST (a block of a verified piece, by index
 // or by leaf hash, or of the Waterfall itself) and HASH_REQUEST with exactly one PIECE,
-// HASHES or REJECT. Blocks are read from storage when they are sent (never whole files),
-// a few at a time, round robin over the peers, and only while the peer's socket takes them,
-// so memory stays bounded however many requests peers queue. Optional rate limit.
+// HASHES or REJECT. Blocks are read from storage when they are sent (never whole files): a
+// piece (or 1 MiB of it) is read once into a bounded cache and its blocks are served from
+// there (piece-cache.ts), a few reads at a time, round robin over the peers, and only while
+// the peer's socket takes them, so memory stays bounded however many requests peers queue.
+// Blocks asked compressed are read and encoded one by one (compress.ts). Optional rate limit.
 import { equalBytes } from '../format/bytes.js';
 import { toHex } from '../util/hex.js';
 import {
@@ -12,6 +14,7 @@ import type { HashRequestMsg, RequestMsg } from '../wire/messages.js';
 import { dictionaryWindow, encodeBlock, wantsCompression, type EncodeAsk } from './compress.js';
 import type { Peer, UploadJob } from './peer.js';
 import { Bitfield } from './picker-bitfield.js';
+import { PieceCache, SPAN_BYTES, type Span, type SpanRef } from './piece-cache.js';
 import type { Swarm } from './session.js';
 
 /** Reads in flight for the whole swarm, and per peer. */
@@ -27,6 +30,7 @@ export class Uploader {
   private readonly sent: Bitfield;
   private byLeaf: Map<string, number> | undefined;
   private readonly blockBuffers: Uint8Array[] = [];
+  private readonly cache: PieceCache;
   /** Token bucket of the upload limit. */
   private tokens = 0;
   private tokensAt = 0;
@@ -36,6 +40,7 @@ export class Uploader {
 
   constructor(private readonly s: Swarm) {
     this.sent = new Bitfield(s.layout.totalPieces);
+    this.cache = new PieceCache((file, offset, length, into) => s.storage.read(file, offset, length, into));
   }
 
   onRequest(peer: Peer, m: RequestMsg): void {
@@ -60,11 +65,12 @@ export class Uploader {
     if (piece === undefined) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     if (wire.amChoking) return void wire.reject(m.reqId, REJECT_CHOKED);
     const { file, piece: inFile } = s.layout.locate(piece);
-    if (!s.storage.isVerified(file, inFile) || s.isSuspect(file) || !s.layout.lengthsKnown(file)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
+    if (!this.servable(file, inFile) || !s.layout.lengthsKnown(file)) return void wire.reject(m.reqId, REJECT_NOT_HAVE);
     const len = s.layout.pieceLength(file, inFile);
     if (m.offset + m.length > len) return void wire.reject(m.reqId, REJECT_INVALID);
     const offset = s.layout.pieceOffset(file, inFile) + m.offset;
-    peer.uploads.push({ reqId: m.reqId, piece, file, offset, length: m.length, encode: this.encodeAsk(m) });
+    const pieceStart = s.layout.pieceOffset(file, inFile);
+    peer.uploads.push({ reqId: m.reqId, piece, file, offset, length: m.length, pieceStart, pieceLength: len, encode: this.encodeAsk(m) });
     this.pump();
   }
 
@@ -134,8 +140,58 @@ export class Uploader {
       }
       if (!this.take(peer.uploads[0].length)) return;
       idle = 0;
-      this.read(peer, peer.uploads.shift()!);
+      const job = peer.uploads.shift()!;
+      const ref = job.encode ? undefined : spanOf(job); // compressed blocks are read one by one
+      const cached = ref && this.cache.peek(ref.key);
+      if (cached) this.serve(peer, job, cached);
+      else if (ref) void this.load(peer, job, ref);
+      else void this.read(peer, job);
     }
+  }
+
+  /** Verified, and its file not suspected of changing. */
+  private servable(file: number, inFile: number): boolean {
+    return this.s.storage.isVerified(file, inFile) && !this.s.isSuspect(file);
+  }
+
+  /** Reads the span holding the job's block (once, for every block of it), then serves the block. */
+  private async load(peer: Peer, job: UploadJob, ref: SpanRef): Promise<void> {
+    this.reading++;
+    peer.reading++;
+    try {
+      this.serve(peer, job, await this.cache.load(ref));
+    } catch (err) {
+      this.failed(peer, job, err);
+    } finally {
+      this.reading--;
+      peer.reading--;
+      this.pump();
+    }
+  }
+
+  /** Sends the job's block out of a span in memory, or refuses it if the piece is no longer verified. */
+  private serve(peer: Peer, job: UploadJob, span: Span): void {
+    if (!this.servable(job.file, this.s.layout.locate(job.piece).piece)) {
+      this.cache.clear(); // what was read may be stale
+      return void peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
+    }
+    const block = this.cache.lend(span, job.offset - span.ref.start, job.length);
+    if (peer.wire.piece(job.reqId, block.data, block.done)) this.counted(peer, job, block.data.length);
+    else block.done();
+  }
+
+  private counted(peer: Peer, job: UploadJob, bytes: number): void {
+    const now = this.s.now();
+    peer.uploaded += bytes;
+    peer.up.add(bytes, now);
+    this.s.stats.sent(bytes, now);
+    this.countSent(peer, job.piece);
+  }
+
+  private failed(peer: Peer, job: UploadJob, err: unknown): void {
+    peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
+    const gone = !this.servable(job.file, this.s.layout.locate(job.piece).piece); // changed while we read: not worth a line
+    if (!this.s.stopped && !gone) this.s.warn(`cannot serve ${this.s.describePiece(job.piece)} to ${peer.label}: ${(err as Error).message}`);
   }
 
   private async read(peer: Peer, job: UploadJob): Promise<void> {
@@ -145,7 +201,7 @@ export class Uploader {
     const buf = this.blockBuffers.pop() ?? new Uint8Array(MAX_BLOCK_LEN);
     let lent = false;
     try {
-      if (!s.storage.isVerified(job.file, s.layout.locate(job.piece).piece) || s.isSuspect(job.file)) {
+      if (!this.servable(job.file, s.layout.locate(job.piece).piece)) {
         peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // the file changed on disk since it was asked
         return;
       }
@@ -153,22 +209,13 @@ export class Uploader {
       // Compressed data is a fresh buffer; raw data stays the lent block buffer.
       let encoded = job.encode ? await this.encode(peer, job.encode, data) : undefined;
       if (encoded?.encoding === ENCODING_RAW) encoded = undefined;
-      const inFile = s.layout.locate(job.piece).piece;
-      if (!s.storage.isVerified(job.file, inFile) || s.isSuspect(job.file)) {
+      if (!this.servable(job.file, s.layout.locate(job.piece).piece)) {
         peer.wire.reject(job.reqId, REJECT_NOT_HAVE); // invalidated while we read
       } else if (encoded ? peer.wire.piece(job.reqId, encoded.data, undefined, encoded.encoding) : (lent = peer.wire.piece(job.reqId, data, () => this.giveBack(buf)))) {
-        const sent = encoded?.data.length ?? data.length;
-        const now = s.now();
-        peer.uploaded += sent;
-        peer.up.add(sent, now);
-        s.stats.sent(sent, now);
-        this.countSent(peer, job.piece);
+        this.counted(peer, job, encoded?.data.length ?? data.length);
       }
     } catch (err) {
-      peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
-      const inFile = s.layout.locate(job.piece).piece;
-      const gone = !s.storage.isVerified(job.file, inFile) || s.isSuspect(job.file); // changed while we read: not worth a line
-      if (!s.stopped && !gone) s.warn(`cannot serve ${s.describePiece(job.piece)} to ${peer.label}: ${(err as Error).message}`);
+      this.failed(peer, job, err);
     } finally {
       if (!lent) this.giveBack(buf);
       this.reading--;
@@ -264,5 +311,15 @@ export class Uploader {
   stop(): void {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
+    this.cache.clear();
   }
+}
+
+/** The span (the piece, or its aligned 1 MiB part) that holds the job's block; undefined if it straddles two. */
+export function spanOf(job: UploadJob): SpanRef | undefined {
+  const at = Math.floor((job.offset - job.pieceStart) / SPAN_BYTES) * SPAN_BYTES;
+  const start = job.pieceStart + at;
+  const length = Math.min(SPAN_BYTES, job.pieceLength - at);
+  if (job.offset + job.length > start + length) return undefined;
+  return { key: `${job.file}:${start}`, file: job.file, start, length };
 }

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { BytefallError } from '../errors.js';
+import { CHUNK_SINK, chunkSourceOf } from '../net/chunk-source.js';
 import { toHex } from '../util/hex.js';
 import {
   CAPS_IMPLEMENTED, CAP_BROTLI, CAP_DEFLATE, CAP_DICT, CAP_PEX, CLOSE_NORMAL, ENCODING_RAW, HANDSHAKE_TIMEOUT_MS, IDLE_TIMEOUT_MS,
@@ -152,7 +153,10 @@ export class Wire extends EventEmitter<WireEvents> {
     };
     if (opts.initiator && !opts.swarmId) throw new BytefallError('BAD_ARGUMENT', 'an initiating Wire needs a swarmId');
     if (opts.reuseFrameBuffers) this.parser.reuseAbove = 4096;
-    stream.on('data', (chunk: Uint8Array) => this.onData(chunk));
+    const source = chunkSourceOf(stream);
+    if (!source) stream.on('data', (chunk: Uint8Array) => this.onData(chunk));
+    else if (opts.reuseFrameBuffers) source[CHUNK_SINK]((chunk) => this.onData(chunk, true));
+    else source[CHUNK_SINK]((chunk) => this.onData(new Uint8Array(chunk)));
     stream.on('end', () => this.finish(new BytefallError('WIRE_CLOSED', 'peer hung up without CLOSE'), true));
     stream.on('error', (err) => this.finish(new BytefallError('WIRE_CLOSED', `connection failed: ${err.message}`, { cause: err }), true));
     stream.on('close', () => this.finish(new BytefallError('WIRE_CLOSED', 'connection closed'), true));
@@ -336,11 +340,13 @@ export class Wire extends EventEmitter<WireEvents> {
 
   // ---- incoming ----------------------------------------------------------------------
 
-  private onData(chunk: Uint8Array): void {
+  /** `transient`: the chunk's buffer is reused after this call; small frames are copied out of it. */
+  private onData(chunk: Uint8Array, transient = false): void {
     if (this.closed) return;
     this.lastReceived = Date.now();
     try {
-      this.parser.push(chunk, (body) => this.onFrame(body));
+      if (!transient) this.parser.push(chunk, (body) => this.onFrame(body));
+      else this.parser.push(chunk, (body) => this.onFrame(body.length < this.parser.reuseAbove ? new Uint8Array(body) : body));
     } catch (err) {
       if (err instanceof BytefallError) this.fail(err);
       else this.fail(new BytefallError('WIRE_CLOSED', `internal error: ${(err as Error)?.message}`, { cause: err }), false);

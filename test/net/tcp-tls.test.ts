@@ -17,6 +17,7 @@ import { Wire, type WireOptions, type WireCloseInfo } from '../../src/wire/wire.
 import { CLOSE_UNKNOWN_SWARM } from '../../src/wire/constants.js';
 import { BytefallError } from '../../src/errors.js';
 import { toHex } from '../../src/util/hex.js';
+import { chunkSourceOf, ChunkRelay } from '../../src/net/chunk-source.js';
 
 const KEY_A = nodeKeyFromSeed(new Uint8Array(32).fill(1));
 const KEY_B = nodeKeyFromSeed(new Uint8Array(32).fill(2));
@@ -91,6 +92,45 @@ test('the Wire runs over TLS: handshake, a request and its piece', async (t) => 
   wa.close();
   const [info] = (await closed) as [WireCloseInfo];
   assert.equal(info.error, undefined);
+});
+
+test('the dialer reads through one reused buffer; messages kept after their event stay intact', async (t) => {
+  const { conn, inbound } = await connectPair(t);
+  assert.ok(chunkSourceOf(conn.stream), 'a dialed connection offers the chunk fast path');
+  assert.equal(chunkSourceOf(inbound.stream), undefined, 'an accepted one reads with data events');
+  const { wa, wb } = wires(conn, inbound, { reuseFrameBuffers: true });
+  await Promise.all([once(wa, 'handshake'), once(wb, 'handshake')]);
+  const kept: Uint8Array[] = [];
+  wa.on('bitfield', (m) => kept.push(m.bits)); // kept without a copy: small frames are copied out of the read buffer
+  const sent: Uint8Array[] = [];
+  for (let i = 0; i < 200; i++) {
+    const bits = new Uint8Array(64).fill(i);
+    sent.push(bits);
+    wb.bitfield(new Uint8Array(32), bits);
+  }
+  const big = new Uint8Array(120_000).map((_, i) => (i * 7) & 0xff); // pushes the reused buffer around
+  wb.on('request', (m) => wb.piece(m.reqId, big));
+  for (let i = 0; i < 3; i++) {
+    wa.request({ kind: 'index', waterfallId: new Uint8Array(32), piece: i }, 0, big.length);
+    const [, got] = await once(wa, 'piece');
+    assert.deepEqual(new Uint8Array(got), big);
+  }
+  assert.equal(kept.length, 200);
+  kept.forEach((b, i) => assert.deepEqual(b, sent[i], `BITFIELD ${i} was overwritten`));
+});
+
+test('ChunkRelay: chunks that arrive before the sink is attached are copied and delivered in order', () => {
+  const relay = new ChunkRelay(8);
+  relay.buffer.set([1, 2, 3]);
+  relay.callback(3, relay.buffer);
+  relay.buffer.set([4, 5]);
+  relay.callback(2, relay.buffer);
+  relay.buffer.fill(9);
+  const got: number[][] = [];
+  relay.attach((c) => got.push([...c]));
+  relay.buffer.set([6]);
+  relay.callback(1, relay.buffer);
+  assert.deepEqual(got, [[1, 2, 3], [4, 5], [6]]);
 });
 
 test('refused: the peer is not the node the dialer expected', async (t) => {

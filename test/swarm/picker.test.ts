@@ -231,3 +231,16 @@ test('bad arguments are refused with BAD_ARGUMENT', () => {
   assert.deepEqual(p.pick('nobody', 4, 0), []);
   assert.deepEqual(p.received(9, 'X'), []);
 });
+
+test('maxAvailability: from a seed, only what no other peer has (rarest first, then nothing)', () => {
+  // S is the seed; A has pieces 0-2, so only 3-6 are "seed only" (availability 1)
+  const p = setupPicker({ avail: '2221111', peers: { S: '1111111', A: '111    ' } });
+  assert.deepEqual(sorted(p.pick('S', 10, 0, { maxAvailability: 1 })), [3, 4, 5, 6]);
+  assert.deepEqual(p.pick('S', 10, 0, { maxAvailability: 1 }), []);
+  assert.deepEqual(sorted(p.pick('S', 10, 0)), [0, 1, 2], 'without the limit the rest is picked');
+});
+
+test('maxAvailability also holds for random first pieces and sparse peers', () => {
+  const p = setupPicker({ avail: '2221111', peers: { S: '1111111', A: '111    ' }, randomFirstPieces: 4 });
+  assert.deepEqual(sorted(p.pick('S', 10, 0, { maxAvailability: 1 })), [3, 4, 5, 6]);
+});
