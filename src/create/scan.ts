@@ -93,6 +93,19 @@ export function toScanEntry(path: string[], st: Stats): ScanEntry {
 
 /** Every file and directory under `root`, in canonical order, and what was skipped. */
 export async function scan(root: string): Promise<ScanResult> {
+  const out: ScanResult = { entries: [], warnings: [] };
+  for await (const chunk of scanChunks(root, out.warnings)) {
+    for (const e of chunk) out.entries.push(e);
+  }
+  return out;
+}
+
+/**
+ * scan() as it goes: the entries in canonical order, a few dozen at a time (one
+ * listing's worth of lstat calls), so that hashing can start before the walk ends.
+ * What is skipped is pushed onto `warnings`.
+ */
+export async function* scanChunks(root: string, warnings: ScanWarning[] = []): AsyncGenerator<ScanEntry[]> {
   let st: Stats;
   try {
     st = await stat(root);
@@ -100,13 +113,11 @@ export async function scan(root: string): Promise<ScanResult> {
     throw BytefallError.fromSystem(err, root, 'stat');
   }
   if (!st.isDirectory()) throw new BytefallError('NOT_A_DIRECTORY', `not a directory: ${root}`, { file: root, op: 'scan' });
-  const state: Walk = { out: { entries: [], warnings: [] }, parallel: false, slow: 0 };
-  await walk(root, [], state);
-  return state.out;
+  yield* walk(root, [], { warnings, parallel: false, slow: 0 });
 }
 
 interface Walk {
-  out: ScanResult;
+  warnings: ScanWarning[];
   /** Set once synchronous lstat calls turned out slow: the rest of the walk runs them in parallel. */
   parallel: boolean;
   /** Slow synchronous batches in a row. */
@@ -122,24 +133,30 @@ export function isByteFallFile(prefix: readonly string[], name: string): boolean
   return (prefix.length === 0 && name === '.bytefall') || name.endsWith('.bytefall-part');
 }
 
-async function walk(dir: string, prefix: string[], state: Walk): Promise<void> {
+/** The entries under `dir`: a directory comes right before its contents (canonical order). */
+async function* walk(dir: string, prefix: string[], state: Walk): AsyncGenerator<ScanEntry[]> {
   const names = listNames(dir).filter((name) => !isByteFallFile(prefix, name));
-  const { out } = state;
   for (let i = 0; i < names.length; i += LSTAT_CONCURRENCY) {
     const chunk = names.slice(i, i + LSTAT_CONCURRENCY);
     const stats = state.parallel ? await Promise.all(chunk.map((name) => lstatOrGone(join(dir, name)))) : lstatAll(dir, chunk, state);
+    let out: ScanEntry[] = [];
     for (let j = 0; j < chunk.length; j++) {
       const s = stats[j];
       if (!s) continue;
       const path = prefix.length === 0 ? [chunk[j]] : [...prefix, chunk[j]];
       const kind = kindOf(s);
       if (kind === 'file' || kind === 'directory') {
-        out.entries.push(toScanEntry(path, s));
-        if (kind === 'directory') await walk(join(dir, chunk[j]), path, state);
+        out.push(toScanEntry(path, s));
+        if (kind === 'directory') {
+          yield out;
+          out = [];
+          yield* walk(join(dir, chunk[j]), path, state);
+        }
       } else {
-        out.warnings.push({ path, kind, message: `skipped ${kind}: ${path.join('/')}` });
+        state.warnings.push({ path, kind, message: `skipped ${kind}: ${path.join('/')}` });
       }
     }
+    if (out.length > 0) yield out;
   }
 }
 

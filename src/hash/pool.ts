@@ -76,7 +76,10 @@ export class HashPool {
   constructor(options: HashPoolOptions = {}) {
     this.threads = count(options.threads, Math.min(availableParallelism(), DEFAULT_MAX_THREADS), 'threads');
     this.maxInFlight = count(options.maxInFlight, 2 * this.threads, 'maxInFlight');
-    this.#piscina = new Piscina({ filename: WORKER_FILE, minThreads: this.threads, maxThreads: this.threads });
+    // Each worker holds up to its share of the tasks in flight: it starts the next one
+    // as soon as one ends, without waiting for this thread to hand it over.
+    const perWorker = Math.ceil(this.maxInFlight / this.threads);
+    this.#piscina = new Piscina({ filename: WORKER_FILE, minThreads: this.threads, maxThreads: this.threads, concurrentTasksPerWorker: perWorker });
   }
 
   /** Tasks handed to the workers and not yet settled (never above maxInFlight). */
