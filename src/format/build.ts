@@ -3,8 +3,9 @@
 // derives parent and entry hashes, signs, encodes, and reads the result back.
 import { BytefallError } from '../errors.js';
 import { publicKeyOf, SEED_LEN } from '../keys/ed25519.js';
-import { writeName } from './blocks.js';
-import { nameSaltHash } from './digests.js';
+import { readPeer, writeName } from './blocks.js';
+import { nameSaltHash, swarmIdOf, waterfallIdOf } from './digests.js';
+import { publicHeader } from './public-form.js';
 import { entryHashFor } from './entry-hash.js';
 import { encodeWaterfall } from './encode.js';
 import { decodeWaterfall } from './decode.js';
@@ -12,10 +13,10 @@ import { signWaterfall } from './sign.js';
 import { comparePaths } from './order.js';
 import { isZero } from './bytes.js';
 import {
-  FORMAT_MAJOR, FORMAT_MINOR, FORMAT_MINOR_FIXED, FORMAT_PATCH, HASH_BLAKE3, NAME_FIELD_LEN, CHUNKING_FIXED,
+  FORMAT_MAJOR, FORMAT_MINOR, FORMAT_MINOR_FIXED, FORMAT_PATCH, HASH_BLAKE3, HEADER_LEN, NAME_FIELD_LEN, CHUNKING_FIXED,
   type BuildInput, type Entry, type EntryInput, type Waterfall,
 } from './model.js';
-import { KEY_BLOCK_AT, SALT_LEN, HASH64_LEN, ROOT_LEN } from './layout.js';
+import { HEADER_SIGNATURE_AT, KEY_BLOCK_AT, SALT_LEN, HASH64_LEN, ROOT_LEN, footerAt, peerAt } from './layout.js';
 
 const utf8 = new TextEncoder();
 
@@ -24,12 +25,23 @@ export interface Built {
   waterfall: Waterfall;
 }
 
+export interface BuildOptions {
+  /**
+   * true (the default): the Waterfall returned is what decodeWaterfall reads from the
+   * signed bytes, every check run again. false: the Waterfall the bytes were encoded
+   * from, with the signatures and ids read or derived from those bytes (the same
+   * object: test/format/build.test.ts checks it); `create` saves a second pass over
+   * every entry, its time and its memory, on a tree of many small files.
+   */
+  readBack?: boolean;
+}
+
 /**
  * Builds and signs a Waterfall. Every parent directory of a path must itself
  * be among the entries (MISSING_PARENT otherwise: nothing is added silently).
  * The file is format 1.1 when some file uses content-defined pieces, else 1.0.
  */
-export function buildWaterfall(input: BuildInput): Built {
+export function buildWaterfall(input: BuildInput, options: BuildOptions = {}): Built {
   const { seed, salt } = input;
   if (!(seed instanceof Uint8Array) || seed.length !== SEED_LEN) throw badArgument(`the seed must be ${SEED_LEN} bytes`);
   if (!(salt instanceof Uint8Array) || salt.length !== SALT_LEN) throw badArgument(`the salt must be ${SALT_LEN} bytes`);
@@ -39,15 +51,37 @@ export function buildWaterfall(input: BuildInput): Built {
   const nameField = new Uint8Array(NAME_FIELD_LEN);
   writeName(nameField, 0, input.name, false, 'Waterfall name');
 
-  const bytes = encodeSigned(input, nameField);
+  if (options.readBack === false) {
+    const { bytes, draft } = encodeSigned(input, nameField);
+    return { bytes, waterfall: signedDraft(bytes, draft, nameField, input) };
+  }
+  const { bytes } = encodeSigned(input, nameField);
   return { bytes, waterfall: decodeWaterfall(bytes, { allowPrivateKey: input.embedPrivateKey }) };
+}
+
+/** The draft completed as decodeWaterfall would return it from `bytes`. */
+function signedDraft(bytes: Uint8Array, draft: Waterfall, nameField: Uint8Array, input: BuildInput): Waterfall {
+  const n = draft.entries.length;
+  const footer = footerAt(n);
+  const filesSignature = bytes.slice(footer, footer + HASH64_LEN);
+  const peers = draft.peers.map((_, i) => readPeer(bytes, peerAt(n, i), `peer record ${i}`));
+  return {
+    ...draft,
+    salt: draft.salt.slice(),
+    ...(input.embedPrivateKey ? { privateSeed: input.seed.slice() } : {}),
+    headerSignature: bytes.slice(HEADER_SIGNATURE_AT, HEADER_LEN),
+    filesSignature,
+    peers,
+    swarmId: swarmIdOf(draft.publicKey, nameField, draft.salt),
+    waterfallId: waterfallIdOf(publicHeader(bytes), bytes.subarray(HEADER_LEN, footer), filesSignature),
+  };
 }
 
 /**
  * The signed bytes. A function of its own so that the draft (an object per entry)
  * is garbage before decodeWaterfall reads the bytes back: peak memory stays lower.
  */
-function encodeSigned(input: BuildInput, nameField: Uint8Array): Uint8Array {
+function encodeSigned(input: BuildInput, nameField: Uint8Array): { bytes: Uint8Array; draft: Waterfall } {
   const { seed, salt } = input;
   const entries = buildEntries(input.entries);
   const minor = entries.some((e) => e.chunking !== CHUNKING_FIXED) ? FORMAT_MINOR : FORMAT_MINOR_FIXED;
@@ -70,7 +104,7 @@ function encodeSigned(input: BuildInput, nameField: Uint8Array): Uint8Array {
   const bytes = encodeWaterfall(draft);
   signWaterfall(bytes, draft.entries.length, seed);
   if (input.embedPrivateKey) bytes.set(seed, KEY_BLOCK_AT);
-  return bytes;
+  return { bytes, draft };
 }
 
 /** Entries in canonical order with their parent and entry hashes. */

@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  buildWaterfall, decodeWaterfall, entryHashFor, rewritePeers, toPublicForm, comparePaths,
+  buildWaterfall, decodeWaterfall, encodeLayers, entryHashFor, rewritePeers, toPublicForm, comparePaths,
   swarmIdHex, waterfallIdHex, parseId, type BuildInput, type EntryInput, type PeerRecord,
 } from '../../src/format/index.js';
-import { readFixture, buildFixture, type FixtureInputs } from './fixtures.js';
+import { readFixture, buildFixture, FIXTURE_NAMES, type FixtureInputs } from './fixtures.js';
 import { throwsCode, hex } from './helpers.js';
 
 const treeInputs = readFixture('tree').json.inputs;
@@ -128,4 +128,27 @@ test('ids as hex', () => {
   throwsCode(() => parseId(json.expected.swarmId.slice(2)), 'BAD_ARGUMENT');
   throwsCode(() => parseId(`${json.expected.swarmId.slice(2)}zz`), 'BAD_ARGUMENT');
   assert.deepEqual(hex(swarmIdHex(w)), w.swarmId);
+});
+
+test('without the read-back, build returns the same Waterfall and bytes as decodeWaterfall reads', () => {
+  for (const name of FIXTURE_NAMES) {
+    const { json, bytes, layers } = readFixture(name);
+    const fast = buildFixture(json.inputs, { readBack: false, checkRoots: false });
+    assert.ok(Buffer.from(fast.bytes).equals(bytes), `${name}: bytes`);
+    assert.ok(Buffer.from(fast.layers).equals(layers), `${name}: layers`);
+    const decoded = decodeWaterfall(bytes, { allowPrivateKey: json.inputs.embedPrivateKey });
+    assert.deepStrictEqual(fast.waterfall, decoded, name);
+  }
+});
+
+test('encodeLayers without the root check still refuses a layer of the wrong size', () => {
+  const { json } = readFixture('tree');
+  const built = buildFixture(json.inputs);
+  const files = built.waterfall.entries.filter((e) => !e.isDir);
+  const leaves = files.map((e) => new Uint8Array(Math.ceil(e.size / e.pieceSize) * 32));
+  // Wrong hashes of the right size pass (the caller vouches for the roots) ...
+  assert.equal(encodeLayers(built.waterfall, leaves, { checkRoots: false }).length, built.layers.length);
+  // ... a wrong count of hashes does not, nor do wrong hashes with the check on.
+  throwsCode(() => encodeLayers(built.waterfall, leaves.map((l, i) => (i === 0 ? new Uint8Array(l.length + 32) : l)), { checkRoots: false }), 'BAD_PIECE_LAYER');
+  throwsCode(() => encodeLayers(built.waterfall, leaves), 'BAD_PIECE_LAYER');
 });
