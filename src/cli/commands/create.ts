@@ -50,7 +50,7 @@ export function registerCreate(program: Command): void {
     .option('--piece-size <size>', 'piece size for every file, a power of two from 1K to 16M (default: by file size)')
     .option('--chunking <mode>', 'fixed, cdc (content-defined pieces, format 1.1) or auto: cdc for files larger than 256 KiB (default: fixed until seed/get carry CDC pieces)')
     .option('--sequence <n>', 'version sequence number', '1')
-    .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
+    .option('--threads <n>', 'hashing worker threads (default: one per core but one, at most 7, and this thread hashes too)')
     .option('--embed-private-key', "write the private key into the key block (a publisher's working copy; never share it)")
     .option('--peer-record <address>', "a peer for the Waterfall's footer: host:port, [ipv6]:port or zt:<node id>:<port>, optionally #<node key hex> (repeatable)", collect, [] as string[])
     .option('-f, --force', 'overwrite an existing output file')
@@ -70,7 +70,7 @@ export function registerCreate(program: Command): void {
 
       // The workers start (load their modules, compile the WASM) while this thread reads
       // the key and scans; they are gone, their memory given back, before the Waterfall is built.
-      const pool = new HashPool({ threads });
+      const pool = new HashPool(threads === undefined ? { inline: true } : { threads });
       let key: ReturnType<typeof readKeyFile>;
       let done: { warnings: ScanWarning[]; hashed: HashTreeResult };
       try {
