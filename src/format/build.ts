@@ -3,10 +3,9 @@
 // derives parent and entry hashes, signs, encodes, and reads the result back.
 import { BytefallError } from '../errors.js';
 import { publicKeyOf, SEED_LEN } from '../keys/ed25519.js';
-import { readPeer, writeName } from './blocks.js';
-import { nameSaltHash, swarmIdOf, waterfallIdOf } from './digests.js';
+import { readPeer, writeInfo, writeName, writeNameField } from './blocks.js';
+import { entryHash, nameSaltHash, swarmIdOf, waterfallIdOf } from './digests.js';
 import { publicHeader } from './public-form.js';
-import { entryHashFor } from './entry-hash.js';
 import { encodeWaterfall } from './encode.js';
 import { decodeWaterfall } from './decode.js';
 import { signWaterfall } from './sign.js';
@@ -16,7 +15,10 @@ import {
   FORMAT_MAJOR, FORMAT_MINOR, FORMAT_MINOR_FIXED, FORMAT_PATCH, HASH_BLAKE3, HEADER_LEN, NAME_FIELD_LEN, CHUNKING_FIXED,
   type BuildInput, type Entry, type EntryInput, type Waterfall,
 } from './model.js';
-import { HEADER_SIGNATURE_AT, KEY_BLOCK_AT, SALT_LEN, HASH64_LEN, ROOT_LEN, footerAt, peerAt } from './layout.js';
+import {
+  ENTRY_HASH, ENTRY_INFO, ENTRY_NAME, ENTRY_PARENT, HEADER_SIGNATURE_AT, KEY_BLOCK_AT, SALT_LEN, HASH64_LEN, ROOT_LEN,
+  entryAt, fileLength, footerAt, peerAt,
+} from './layout.js';
 
 const utf8 = new TextEncoder();
 
@@ -83,8 +85,9 @@ function signedDraft(bytes: Uint8Array, draft: Waterfall, nameField: Uint8Array,
  */
 function encodeSigned(input: BuildInput, nameField: Uint8Array): { bytes: Uint8Array; draft: Waterfall } {
   const { seed, salt } = input;
-  const entries = buildEntries(input.entries);
-  const minor = entries.some((e) => e.chunking !== CHUNKING_FIXED) ? FORMAT_MINOR : FORMAT_MINOR_FIXED;
+  const minor = input.entries.some((e) => !e.isDir && (e.chunking ?? CHUNKING_FIXED) !== CHUNKING_FIXED) ? FORMAT_MINOR : FORMAT_MINOR_FIXED;
+  const out = new Uint8Array(fileLength(input.entries.length, (input.peers ?? []).length));
+  const entries = buildEntries(input.entries, out, minor);
   const draft: Waterfall = {
     version: [FORMAT_MAJOR, minor, FORMAT_PATCH],
     hashAlgorithm: HASH_BLAKE3,
@@ -101,14 +104,17 @@ function encodeSigned(input: BuildInput, nameField: Uint8Array): { bytes: Uint8A
     swarmId: new Uint8Array(0), // derived by decodeWaterfall
     waterfallId: new Uint8Array(0),
   };
-  const bytes = encodeWaterfall(draft);
+  const bytes = encodeWaterfall(draft, out);
   signWaterfall(bytes, draft.entries.length, seed);
   if (input.embedPrivateKey) bytes.set(seed, KEY_BLOCK_AT);
   return { bytes, draft };
 }
 
-/** Entries in canonical order with their parent and entry hashes. */
-function buildEntries(inputs: readonly EntryInput[]): Entry[] {
+/**
+ * Entries in canonical order with their parent and entry hashes, each written in place
+ * in `out` (a file of format minor `minor`): its entry hash is computed over those bytes.
+ */
+function buildEntries(inputs: readonly EntryInput[], out: Uint8Array, minor: number): Entry[] {
   const keyed = inputs.map((input) => {
     const { path } = input;
     if (!Array.isArray(path) || path.length === 0 || path.some((c) => typeof c !== 'string')) {
@@ -150,7 +156,7 @@ function buildEntries(inputs: readonly EntryInput[]): Entry[] {
       parentHash: parent === undefined ? rootParent : parent.hash,
     };
     if (entry.chunking !== CHUNKING_FIXED) entry.pieceCount = input.pieceCount ?? 0;
-    entry.hash = entryHashFor(entry, input.isDir ? ZERO_ROOT : input.root);
+    entry.hash = writeEntry(out, i, entry, input.isDir ? ZERO_ROOT : input.root, minor, where);
     if (input.isDir) {
       dirs.length = depth;
       dirs.push({ path, hash: entry.hash });
@@ -158,6 +164,23 @@ function buildEntries(inputs: readonly EntryInput[]): Entry[] {
     entries.push(entry);
   });
   return entries;
+}
+
+/**
+ * Writes entry `i` (name field, info block, parent hash) in place, then its entry hash:
+ * H64 over the bytes just written and the content root (digests.ts, as entryHashFor).
+ */
+function writeEntry(out: Uint8Array, i: number, entry: Entry, root: Uint8Array, minor: number, where: () => string): Uint8Array {
+  if (!(root instanceof Uint8Array) || root.length !== ROOT_LEN) {
+    throw new BytefallError('BAD_ARGUMENT', `${where()}: a root is ${ROOT_LEN} bytes and a parent hash ${HASH64_LEN}`);
+  }
+  const at = entryAt(i);
+  writeNameField(out, at + ENTRY_NAME, entry.name, true, where);
+  writeInfo(out, at + ENTRY_INFO, entry, where, minor);
+  out.set(entry.parentHash, at + ENTRY_PARENT);
+  const hash = entryHash(out.subarray(at + ENTRY_NAME, at + ENTRY_INFO), out.subarray(at + ENTRY_INFO, at + ENTRY_HASH), entry.parentHash, root);
+  out.set(hash, at + ENTRY_HASH);
+  return hash;
 }
 
 const EMPTY_HASH = new Uint8Array(0);

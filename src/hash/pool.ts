@@ -33,7 +33,7 @@ export const DEFAULT_MAX_THREADS = 8;
 export interface HashPoolOptions {
   /** Worker threads; default min(os.availableParallelism(), DEFAULT_MAX_THREADS), one fewer with `inline`. */
   threads?: number;
-  /** Tasks in flight at once; default twice the workers (so none waits idle), plus one with `inline`. */
+  /** Tasks in flight at once; default twice the workers (so none waits idle); with `inline`, three times, plus one. */
   maxInFlight?: number;
   /**
    * This thread hashes too: a hashRegion or hashFiles task that finds every worker with
@@ -93,7 +93,8 @@ export class HashPool {
     this.inline = options.inline === true;
     const cores = Math.min(availableParallelism(), DEFAULT_MAX_THREADS);
     this.threads = count(options.threads, Math.max(1, this.inline ? cores - 1 : cores), 'threads');
-    this.maxInFlight = count(options.maxInFlight, 2 * this.threads + (this.inline ? 1 : 0), 'maxInFlight');
+    // With `inline`, a worker holds three tasks: it must not run dry while this thread hashes one.
+    this.maxInFlight = count(options.maxInFlight, this.inline ? 3 * this.threads + 1 : 2 * this.threads, 'maxInFlight');
     this.#workerSlots = this.inline ? Math.max(1, this.maxInFlight - 1) : this.maxInFlight;
     // Each worker holds up to its share of the tasks in flight: it starts the next one
     // as soon as one ends, without waiting for this thread to hand it over.

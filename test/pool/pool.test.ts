@@ -229,11 +229,11 @@ describe('HashPool with this thread hashing too (inline)', () => {
   });
   after(() => removeDir(dir));
 
-  test('defaults: one worker fewer than cores (at least one), one more task in flight', async () => {
-    const pool = new HashPool({ inline: true, threads: 1 });
+  test('defaults: one worker fewer than cores (at least one), three tasks per worker and one here', async () => {
+    const pool = new HashPool({ inline: true, threads: 2 });
     try {
       assert.equal(pool.inline, true);
-      assert.equal(pool.maxInFlight, 3);
+      assert.equal(pool.maxInFlight, 7);
     } finally {
       await pool.destroy();
     }
