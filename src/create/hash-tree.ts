@@ -137,7 +137,8 @@ async function hashPass(
   const window = new JobWindow<PoolJob>(pool.maxInFlight, async (job) => {
     await runJob(pool, job, (f) => {
       if (!f.changed) {
-        f.root = f.chunking === CHUNKING_CDC ? cdcRoot(f.leaves) : merkleRoot(f.leaves);
+        // The root of one leaf is the leaf: a small file's root shares its layer's 32 bytes.
+        f.root = f.chunking === CHUNKING_CDC ? cdcRoot(f.leaves) : f.leaves.length === HASH_LEN ? f.leaves : merkleRoot(f.leaves);
         progress.filesDone++;
       }
     });

@@ -99,7 +99,7 @@ export class HashPool {
     // Each worker holds up to its share of the tasks in flight: it starts the next one
     // as soon as one ends, without waiting for this thread to hand it over.
     const perWorker = Math.ceil(this.#workerSlots / this.threads);
-    this.#piscina = new Piscina({ filename: WORKER_FILE, minThreads: this.threads, maxThreads: this.threads, concurrentTasksPerWorker: perWorker });
+    this.#piscina = new Piscina({ filename: WORKER_FILE, minThreads: this.threads, maxThreads: this.threads, concurrentTasksPerWorker: perWorker, recordTiming: false });
   }
 
   /** Tasks this thread has run itself (`inline`). */
