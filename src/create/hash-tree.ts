@@ -3,6 +3,8 @@
 // size or times differ from the scan once hashing ends is hashed again, once;
 // if it changes again that is FILE_CHANGED. Files get fixed-size pieces, or
 // content-defined ones (format 1.1) by the chunking option (chunking.ts).
+// The entries may still be arriving from the walk (scanChunks): a file becomes
+// pool work as soon as its batch is full, so hashing overlaps the walk.
 import { join } from 'node:path';
 import { lstat } from 'node:fs/promises';
 import { BytefallError } from '../errors.js';

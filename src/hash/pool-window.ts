@@ -2,6 +2,7 @@
 // pending: the jobs are described on demand, so a tree of any size is planned in
 // bounded memory. The first failure stops new jobs and is rethrown once the
 // pending ones have settled (so no worker is still reading when we return).
+// JobWindow does the same for jobs pushed while they are still being found.
 
 export async function runWindowed<T>(jobs: Iterable<T>, limit: number, run: (job: T) => Promise<void>): Promise<void> {
   const pending = new Set<Promise<void>>();
