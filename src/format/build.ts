@@ -9,7 +9,7 @@ import { publicHeader } from './public-form.js';
 import { encodeWaterfall } from './encode.js';
 import { decodeWaterfall } from './decode.js';
 import { signWaterfall } from './sign.js';
-import { comparePaths } from './order.js';
+import { comparePathStrings } from './order.js';
 import { isZero } from './bytes.js';
 import {
   FORMAT_MAJOR, FORMAT_MINOR, FORMAT_MINOR_FIXED, FORMAT_PATCH, HASH_BLAKE3, HEADER_LEN, NAME_FIELD_LEN, CHUNKING_FIXED,
@@ -19,8 +19,6 @@ import {
   ENTRY_HASH, ENTRY_INFO, ENTRY_NAME, ENTRY_PARENT, HEADER_SIGNATURE_AT, KEY_BLOCK_AT, SALT_LEN, HASH64_LEN, ROOT_LEN,
   entryAt, fileLength, footerAt, peerAt,
 } from './layout.js';
-
-const utf8 = new TextEncoder();
 
 export interface Built {
   bytes: Uint8Array;
@@ -115,14 +113,15 @@ function encodeSigned(input: BuildInput, nameField: Uint8Array): { bytes: Uint8A
  * in `out` (a file of format minor `minor`): its entry hash is computed over those bytes.
  */
 function buildEntries(inputs: readonly EntryInput[], out: Uint8Array, minor: number): Entry[] {
-  const keyed = inputs.map((input) => {
-    const { path } = input;
+  for (const { path } of inputs) {
     if (!Array.isArray(path) || path.length === 0 || path.some((c) => typeof c !== 'string')) {
       throw badArgument(`an entry path must be a non-empty list of names (got ${JSON.stringify(path)})`);
     }
-    return { input, bytes: path.map((c) => utf8.encode(c)) };
-  });
-  keyed.sort((a, b) => comparePaths(a.bytes, b.bytes));
+  }
+  // Canonical order compares UTF-8 bytes; comparePathStrings does so without encoding
+  // every name (a scanned tree comes already sorted: one comparison per entry).
+  const keyed = inputs.map((input) => ({ input }));
+  keyed.sort((a, b) => comparePathStrings(a.input.path, b.input.path));
 
   // The directories on the way to the current entry, by depth: in canonical order a
   // directory comes right before everything under it, so an entry's parent, if it was
@@ -130,10 +129,10 @@ function buildEntries(inputs: readonly EntryInput[], out: Uint8Array, minor: num
   const dirs: { path: readonly string[]; hash: Uint8Array }[] = [];
   const rootParent = new Uint8Array(HASH64_LEN);
   const entries: Entry[] = [];
-  keyed.forEach(({ input, bytes }, i) => {
+  keyed.forEach(({ input }, i) => {
     const path = input.path;
     const where = () => `entry ${path.join('/')}`;
-    if (i > 0 && comparePaths(keyed[i - 1].bytes, bytes) === 0) {
+    if (i > 0 && comparePathStrings(keyed[i - 1].input.path, path) === 0) {
       throw new BytefallError('DUPLICATE_NAME', `${where()}: given twice`);
     }
     const depth = path.length - 1;

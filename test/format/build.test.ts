@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   buildWaterfall, decodeWaterfall, encodeLayers, entryHashFor, rewritePeers, toPublicForm, comparePaths,
+  comparePathStrings,
   swarmIdHex, waterfallIdHex, parseId, type BuildInput, type EntryInput, type PeerRecord,
 } from '../../src/format/index.js';
 import { readFixture, buildFixture, FIXTURE_NAMES, type FixtureInputs } from './fixtures.js';
@@ -36,6 +37,22 @@ test('canonical order compares raw UTF-8 bytes, component by component, prefixes
   for (let i = 0; i < sorted.length; i++) {
     for (let j = 0; j < sorted.length; j++) assert.equal(Math.sign(comparePaths(sorted[i], sorted[j])), Math.sign(i - j), `${i} vs ${j}`);
   }
+});
+
+test('comparePathStrings orders as comparePaths over the UTF-8 bytes, surrogates and all', () => {
+  const enc = new TextEncoder();
+  const bytes = (p: string[]) => p.map((n) => enc.encode(n));
+  // Names drawn from a few code points around the UTF-16/UTF-8 order change (U+D800..U+FFFF vs U+10000 up).
+  const unit = fc.constantFrom('a', 'b', '\u00e9', '\u07ff', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{1f389}', '\ud800', '\udc00');
+  const name = fc.array(unit, { minLength: 1, maxLength: 4 }).map((us) => us.join(''));
+  const path = fc.array(name, { minLength: 1, maxLength: 3 });
+  fc.assert(
+    fc.property(path, path, (a, b) => {
+      assert.equal(Math.sign(comparePathStrings(a, b)), Math.sign(comparePaths(bytes(a), bytes(b))), JSON.stringify([a, b]));
+    }),
+    { numRuns: 2000, seed: 7 },
+  );
+  assert.ok(comparePathStrings(['\uffff'], ['\u{10000}']) < 0, 'U+FFFF sorts before U+10000 though its UTF-16 unit is larger');
 });
 
 test('a missing parent directory is refused, never added', () => {
