@@ -5,7 +5,6 @@
 // content-defined ones (format 1.1) by the chunking option (chunking.ts).
 // The entries may still be arriving from the walk (scanChunks): a file becomes
 // pool work as soon as its batch is full, so hashing overlaps the walk.
-import { join } from 'node:path';
 import { lstat } from 'node:fs/promises';
 import { BytefallError } from '../errors.js';
 import { CHUNKING_CDC, CHUNKING_FIXED, type EntryInput } from '../format/model.js';
@@ -17,7 +16,7 @@ import { JobWindow } from '../hash/pool-window.js';
 import { sameStamp } from '../hash/tasks.js';
 import { pieceCount } from './piece-size.js';
 import { chunkingFor, type ChunkingMode, type FileChunking } from './chunking.js';
-import { toScanEntry, type ScanEntry } from './scan.js';
+import { pathUnder, rootDir, toScanEntry, type ScanEntry } from './scan.js';
 
 export interface HashProgress {
   filesDone: number;
@@ -72,6 +71,7 @@ const YIELD_MS = 1;
 type PoolJob = Job<FileJob> | { kind: 'cdc'; files: FileJob[] };
 
 export async function hashTree(root: string, entries: ScanSource, options: HashTreeOptions): Promise<HashTreeResult> {
+  root = rootDir(root);
   const { pool, onProgress } = options;
   const rule = (e: ScanEntry): FileChunking => options.chunkingOf?.(e) ?? chunkingFor(e.size, options.chunking ?? 'fixed', options.pieceSize);
   const progress: HashProgress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
@@ -181,7 +181,7 @@ function fileJob(root: string, scan: ScanEntry, { chunking, pieceSize }: FileChu
   const cdc = chunking === CHUNKING_CDC;
   const f: FileJob = {
     scan,
-    abs: join(root, ...scan.path),
+    abs: pathUnder(root, scan.path),
     size: scan.size,
     pieceSize,
     chunking,

@@ -19,7 +19,7 @@
 // (slow lstat calls), the walk switches to LSTAT_CONCURRENCY calls in parallel.
 import { lstat, stat } from 'node:fs/promises';
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { BytefallError } from '../errors.js';
 import { stampOf, type FileStamp } from '../hash/tasks.js';
 
@@ -63,6 +63,23 @@ const LSTAT_CONCURRENCY = 64;
  */
 const SLOW_LSTAT_MS = 0.2;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `root` as path.join normalizes it, without a trailing separator (unless it is the file system's root). */
+export function rootDir(root: string): string {
+  const dir = join(root);
+  return dir.length > 1 && dir.endsWith(sep) ? dir.slice(0, -1) : dir;
+}
+
+/**
+ * join(dir, ...names) for a `dir` from rootDir() and names from a directory listing
+ * (never empty, "." or "..", never holding a separator), without normalizing again:
+ * the walk and the hashing build one such path per file.
+ */
+export function pathUnder(dir: string, names: readonly string[]): string {
+  const rest = names.length === 1 ? names[0] : names.join(sep);
+  if (dir === '.') return rest;
+  return dir.endsWith(sep) ? dir + rest : dir + sep + rest;
+}
 
 export function kindOf(st: Stats): SkippedKind | 'file' | 'directory' {
   if (st.isFile()) return 'file';
@@ -113,7 +130,7 @@ export async function* scanChunks(root: string, warnings: ScanWarning[] = []): A
     throw BytefallError.fromSystem(err, root, 'stat');
   }
   if (!st.isDirectory()) throw new BytefallError('NOT_A_DIRECTORY', `not a directory: ${root}`, { file: root, op: 'scan' });
-  yield* walk(root, [], { warnings, parallel: false, slow: 0 });
+  yield* walk(rootDir(root), [], { warnings, parallel: false, slow: 0 });
 }
 
 interface Walk {
@@ -138,7 +155,7 @@ async function* walk(dir: string, prefix: string[], state: Walk): AsyncGenerator
   const names = listNames(dir).filter((name) => !isByteFallFile(prefix, name));
   for (let i = 0; i < names.length; i += LSTAT_CONCURRENCY) {
     const chunk = names.slice(i, i + LSTAT_CONCURRENCY);
-    const stats = state.parallel ? await Promise.all(chunk.map((name) => lstatOrGone(join(dir, name)))) : lstatAll(dir, chunk, state);
+    const stats = state.parallel ? await Promise.all(chunk.map((name) => lstatOrGone(pathUnder(dir, [name])))) : lstatAll(dir, chunk, state);
     let out: ScanEntry[] = [];
     for (let j = 0; j < chunk.length; j++) {
       const s = stats[j];
@@ -150,7 +167,7 @@ async function* walk(dir: string, prefix: string[], state: Walk): AsyncGenerator
         if (kind === 'directory') {
           yield out;
           out = [];
-          yield* walk(join(dir, chunk[j]), path, state);
+          yield* walk(pathUnder(dir, [chunk[j]]), path, state);
         }
       } else {
         state.warnings.push({ path, kind, message: `skipped ${kind}: ${path.join('/')}` });
@@ -163,7 +180,7 @@ async function* walk(dir: string, prefix: string[], state: Walk): AsyncGenerator
 /** lstat of each name, synchronously; marks the walk parallel when that was slow. */
 function lstatAll(dir: string, names: string[], state: Walk): (Stats | undefined)[] {
   const started = performance.now();
-  const stats = names.map((name) => lstatOrGoneSync(join(dir, name)));
+  const stats = names.map((name) => lstatOrGoneSync(pathUnder(dir, [name])));
   if (names.length >= 16) {
     state.slow = performance.now() - started > SLOW_LSTAT_MS * names.length ? state.slow + 1 : 0;
     if (state.slow >= 2) state.parallel = true;
