@@ -35,12 +35,6 @@ export interface HashTreeOptions {
   chunkingOf?: (e: ScanEntry) => FileChunking | undefined;
   /** Called after each finished pool task. */
   onProgress?: (progress: HashProgress) => void;
-  /**
-   * Called with each entry's EntryInput, in the order of the scan, as soon as it and
-   * every entry before it are final (a file's root is known): `create` writes the
-   * Waterfall's entries while later files are still being hashed. A throw fails hashTree.
-   */
-  onEntry?: (input: EntryInput) => void;
 }
 
 export interface HashTreeResult {
@@ -82,41 +76,22 @@ export async function hashTree(root: string, entries: ScanSource, options: HashT
   const rule = (e: ScanEntry): FileChunking => options.chunkingOf?.(e) ?? chunkingFor(e.size, options.chunking ?? 'fixed', options.pieceSize);
   const progress: HashProgress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
   const all: ScanEntry[] = [];
-  /** For each scanned entry, its index in `files` (-1: a directory). */
-  const fileIndex: number[] = [];
   const files: FileJob[] = [];
-  // The EntryInputs, made in scan order as entries become final (see onEntry).
-  const out: EntryInput[] = [];
-  const advance = (): void => {
-    while (out.length < all.length) {
-      const k = fileIndex[out.length];
-      const f = k < 0 ? undefined : files[k];
-      if (f !== undefined && (f.root === undefined || f.changed)) return;
-      const input = f === undefined ? entryInput(all[out.length], 0, EMPTY_ROOT) : fileInput(f);
-      out.push(input);
-      options.onEntry?.(input);
-    }
-  };
   async function* fileChunks(): AsyncGenerator<FileJob[]> {
     for await (const chunk of Array.isArray(entries) ? [entries as readonly ScanEntry[]] : (entries as AsyncIterable<readonly ScanEntry[]>)) {
       const jobs: FileJob[] = [];
       for (const e of chunk) {
         all.push(e);
-        if (e.isDir) {
-          fileIndex.push(-1);
-          continue;
-        }
+        if (e.isDir) continue;
         const f = fileJob(root, e, rule(e));
-        fileIndex.push(files.length);
         files.push(f);
         jobs.push(f);
       }
-      advance();
       yield jobs;
     }
   }
   onProgress?.({ ...progress });
-  await hashPass(pool, fileChunks(), progress, onProgress, advance);
+  await hashPass(pool, fileChunks(), progress, onProgress);
 
   // Second and last chance for the files that changed under us, with fresh lstat values.
   const changed = files.flatMap((f, i) => (f.changed ? [i] : []));
@@ -124,7 +99,7 @@ export async function hashTree(root: string, entries: ScanSource, options: HashT
     const scanned = await rescan(files[i]);
     return fileJob(root, scanned, rule(scanned));
   }));
-  await hashPass(pool, [again], progress, onProgress, () => undefined);
+  await hashPass(pool, [again], progress, onProgress);
   changed.forEach((i, j) => {
     const f = again[j];
     if (f.changed) {
@@ -136,18 +111,18 @@ export async function hashTree(root: string, entries: ScanSource, options: HashT
     files[i] = f;
   });
 
-  advance();
-  if (out.length !== all.length) throw new Error(`hashTree: ${all.length - out.length} entries left unfinished`); // a bug, never the data
+  let k = 0;
+  const out: EntryInput[] = all.map((e) => {
+    if (e.isDir) return entryInput(e, 0, EMPTY_ROOT);
+    const f = files[k++];
+    const input = entryInput(f.scan, f.pieceSize, f.root!);
+    if (f.chunking === CHUNKING_CDC) {
+      input.chunking = CHUNKING_CDC;
+      input.pieceCount = f.leaves.length / CDC_RECORD_LEN;
+    }
+    return input;
+  });
   return { entries: out, perFileLeaves: files.map((f) => f.leaves), bytesHashed: progress.bytesTotal };
-}
-
-function fileInput(f: FileJob): EntryInput {
-  const input = entryInput(f.scan, f.pieceSize, f.root!);
-  if (f.chunking === CHUNKING_CDC) {
-    input.chunking = CHUNKING_CDC;
-    input.pieceCount = f.leaves.length / CDC_RECORD_LEN;
-  }
-  return input;
 }
 
 /**
@@ -160,8 +135,6 @@ async function hashPass(
   chunks: AsyncIterable<FileJob[]> | Iterable<FileJob[]>,
   progress: HashProgress,
   onProgress: ((p: HashProgress) => void) | undefined,
-  /** Called after each finished job (entries may have become final). */
-  settled: () => void,
 ): Promise<void> {
   const window = new JobWindow<PoolJob>(pool.maxInFlight, async (job) => {
     await runJob(pool, job, (f) => {
@@ -173,7 +146,6 @@ async function hashPass(
     });
     progress.bytesDone += job.kind === 'region' ? job.length : job.files.reduce((n, f) => n + f.size, 0);
     onProgress?.({ ...progress });
-    settled();
   });
   // Content-defined files are never cut: a large one is one task (the cuts depend on what came before).
   const fixed = new JobPlanner<FileJob>();

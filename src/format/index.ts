@@ -1,8 +1,7 @@
 // The Waterfall format (docs/FORMAT.md): build, decode, re-encode, the piece
 // layer sidecar, identifiers and the unsigned rewrites.
 export * from './model.js';
-export { buildWaterfall, type Built, type BuildOptions } from './build.js';
-export { EntryWriter } from './entry-writer.js';
+export { buildWaterfall, type Built } from './build.js';
 export { decodeWaterfall, type DecodeOptions } from './decode.js';
 export { encodeWaterfall } from './encode.js';
 export { encodeLayers, decodeLayers, pieceCountOf, layerRecordLen } from './layers.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   buildWaterfall, decodeWaterfall, encodeLayers, entryHashFor, rewritePeers, toPublicForm, comparePaths,
-  comparePathStrings, EntryWriter,
+  comparePathStrings,
   swarmIdHex, waterfallIdHex, parseId, type BuildInput, type EntryInput, type PeerRecord,
 } from '../../src/format/index.js';
 import { readFixture, buildFixture, FIXTURE_NAMES, type FixtureInputs } from './fixtures.js';
@@ -168,29 +168,4 @@ test('encodeLayers without the root check still refuses a layer of the wrong siz
   // ... a wrong count of hashes does not, nor do wrong hashes with the check on.
   throwsCode(() => encodeLayers(built.waterfall, leaves.map((l, i) => (i === 0 ? new Uint8Array(l.length + 32) : l)), { checkRoots: false }), 'BAD_PIECE_LAYER');
   throwsCode(() => encodeLayers(built.waterfall, leaves), 'BAD_PIECE_LAYER');
-});
-
-test('EntryWriter fed in canonical order gives the bytes buildWaterfall gives (across its 1024-entry blocks)', () => {
-  const entries: EntryInput[] = [dir('d')];
-  for (let i = 0; i < 2500; i++) entries.push({ ...file('d', `f${String(i).padStart(4, '0')}`), size: i, root: new Uint8Array(32).fill(i & 0xff) });
-  const input = base(entries);
-  const writer = new EntryWriter();
-  for (const e of entries) writer.add(e);
-  assert.equal(writer.count, 2501);
-  assert.equal(writer.minor, 0);
-  const written = buildWaterfall(input, { written: writer, readBack: false });
-  const plain = buildWaterfall(input);
-  assert.ok(Buffer.from(written.bytes).equals(plain.bytes));
-  assert.deepStrictEqual(written.waterfall, plain.waterfall);
-});
-
-test('EntryWriter refuses entries out of order, twice, or without their directory; build refuses a writer of other entries', () => {
-  const writer = new EntryWriter();
-  writer.add(dir('b'));
-  throwsCode(() => writer.add(file('a')), 'BAD_ARGUMENT', /canonical order/);
-  throwsCode(() => writer.add(dir('b')), 'DUPLICATE_NAME', /entry b: given twice/);
-  throwsCode(() => writer.add(file('c', 'x')), 'MISSING_PARENT', /directory c/);
-  writer.add(file('b', 'x'));
-  throwsCode(() => buildWaterfall(base([dir('b'), file('b', 'y')]), { written: writer }), 'BAD_ARGUMENT', /not the entries given/);
-  throwsCode(() => buildWaterfall(base([dir('b')]), { written: writer }), 'BAD_ARGUMENT', /not the entries given/);
 });

@@ -12,7 +12,6 @@ import { checkPieceSize } from '../../create/piece-size.js';
 import { parseChunking, type ChunkingMode } from '../../create/chunking.js';
 import { HashPool } from '../../hash/pool.js';
 import { buildWaterfall, type Built } from '../../format/build.js';
-import { EntryWriter } from '../../format/entry-writer.js';
 import { encodeLayers } from '../../format/layers.js';
 import { toHex } from '../../util/hex.js';
 import { atomicWriteFile } from '../../util/atomic-write.js';
@@ -73,7 +72,7 @@ export function registerCreate(program: Command): void {
       // the key and scans; they are gone, their memory given back, before the Waterfall is built.
       const pool = new HashPool(threads === undefined ? { inline: true } : { threads });
       let key: ReturnType<typeof readKeyFile>;
-      let done: { warnings: ScanWarning[]; hashed: HashTreeResult; written: EntryWriter };
+      let done: { warnings: ScanWarning[]; hashed: HashTreeResult };
       try {
         key = readKeyFile(opts.key);
         for (const p of [opts.output, layersPath]) {
@@ -83,8 +82,8 @@ export function registerCreate(program: Command): void {
       } finally {
         await pool.destroy();
       }
-      const { warnings, hashed, written } = done;
-      const { built, layers } = buildAndLayers(name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed, written, peers);
+      const { warnings, hashed } = done;
+      const { built, layers } = buildAndLayers(name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed, peers);
       atomicWriteFile(opts.output, built.bytes, { overwrite: !!opts.force });
       atomicWriteFile(layersPath, layers, { overwrite: !!opts.force });
 
@@ -120,27 +119,18 @@ async function scanAndHash(
   out: Output,
   pieceSize: number | undefined,
   chunking: ChunkingMode,
-): Promise<{ warnings: ScanWarning[]; hashed: HashTreeResult; written: EntryWriter }> {
+): Promise<{ warnings: ScanWarning[]; hashed: HashTreeResult }> {
   // Hashing starts with the first entries the walk finds; the skipped ones are reported once it ends.
-  // Each entry is written (with its entry hash) as soon as its root is known, while
-  // later files are still being hashed: little of the build is left for the end.
   const warnings: ScanWarning[] = [];
-  const written = new EntryWriter();
   const progress = new Progress(out, 'hashing');
   let hashed: HashTreeResult;
   try {
-    hashed = await hashTree(dir, scanChunks(dir, warnings), {
-      pool,
-      pieceSize,
-      chunking,
-      onProgress: (p) => progress.update(p),
-      onEntry: (e) => void written.add(e),
-    });
+    hashed = await hashTree(dir, scanChunks(dir, warnings), { pool, pieceSize, chunking, onProgress: (p) => progress.update(p) });
   } finally {
     progress.stop();
   }
   for (const w of warnings) out.warn(w.message);
-  return { warnings, hashed, written };
+  return { warnings, hashed };
 }
 
 /** Signs the Waterfall and encodes its piece layer (the layer checked against the signed entries). */
@@ -151,12 +141,11 @@ function buildAndLayers(
   seed: Uint8Array,
   embedPrivateKey: boolean,
   hashed: HashTreeResult,
-  written: EntryWriter,
   peers: PeerRecord[],
 ): { built: Built; layers: Uint8Array } {
   // Every root was computed from these layers (hashTree), and the encoder is checked by
   // the golden files: neither a read-back of the Waterfall nor a second merkle pass is needed.
-  const built = buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey, peers }, { readBack: false, written });
+  const built = buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey, peers }, { readBack: false });
   // The walk lists entries in canonical order, so the layers are in entry order; were they
   // not (the same path arrays, one by one), the full check would say so.
   const inOrder = built.waterfall.entries.every((e, i) => e.path === hashed.entries[i].path);
