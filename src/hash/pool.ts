@@ -1,7 +1,8 @@
 // The hashing pool: one piscina pool whose workers (worker.ts -> tasks.ts) hash
 // and verify file regions and in-memory buffers with the WASM BLAKE3. At most
 // `maxInFlight` tasks are handed to piscina at once; further callers wait, which
-// bounds memory. Every failure comes out as a BytefallError.
+// bounds memory. Every failure comes out as a BytefallError. With `inline`, the
+// calling thread takes a hashing task itself when every worker has its share.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { BytefallError } from '../errors.js';
