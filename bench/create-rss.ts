@@ -5,7 +5,7 @@
 // Usage: node dist/bench/create-rss.js [--size-mib 1024] [--sparse] [--runs 3] [--threads N]
 // (default threads: the pool's default, min(cores, DEFAULT_MAX_THREADS)).
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -31,18 +31,27 @@ async function child(mode: string, dir: string, threads: number): Promise<void> 
   const file = join(dir, 'big.bin');
   const start = performance.now();
   let rootHex: string;
-  if (mode === 'pool') {
+  if (mode === 'pool' || mode === 'warm-pool' || mode === 'inline-pool') {
     const { scan } = await import('../src/create/scan.js');
     const { hashTree } = await import('../src/create/hash-tree.js');
     const { HashPool } = await import('../src/hash/pool.js');
-    const pool = new HashPool({ threads });
+    const pool = new HashPool(mode === 'inline-pool' ? { inline: true } : { threads });
+    let from = start;
     try {
+      if (mode === 'warm-pool') {
+        // Every worker started, its modules and WASM loaded: throughput alone.
+        await Promise.all(Array.from({ length: 4 * threads }, () => pool.hashBuffer(new Uint8Array(PIECE), PIECE)));
+        from = performance.now();
+      }
       const { entries } = await scan(dir);
       const r = await hashTree(dir, entries, { pool, pieceSize: PIECE });
       rootHex = hex(r.entries[0].root);
     } finally {
       await pool.destroy();
     }
+    const report: ChildReport = { ms: performance.now() - from, maxRssMiB: process.resourceUsage().maxRSS / 1024, root: rootHex };
+    console.log(JSON.stringify(report));
+    return;
   } else {
     const fd = openSync(file, 'r');
     const size = (await import('node:fs')).fstatSync(fd).size;
@@ -106,6 +115,9 @@ async function main(): Promise<void> {
     const rows: { name: string; cmd: string; args: string[]; node: boolean }[] = [
       { name: 'ByteFall create hashing, pool', cmd: process.execPath, args: [self, '--child', 'pool', dir, String(threads)], node: true },
       { name: 'ByteFall create hashing, pool of 1', cmd: process.execPath, args: [self, '--child', 'pool', dir, '1'], node: true },
+      { name: `ByteFall pool of ${threads}, workers already started`, cmd: process.execPath, args: [self, '--child', 'warm-pool', dir, String(threads)], node: true },
+      { name: 'ByteFall pool of 1, worker already started', cmd: process.execPath, args: [self, '--child', 'warm-pool', dir, '1'], node: true },
+      { name: "create's pool: cores-1 workers + this thread", cmd: process.execPath, args: [self, '--child', 'inline-pool', dir, '0'], node: true },
       { name: 'ByteFall hashFileRegion, main thread', cmd: process.execPath, args: [self, '--child', 'main-thread', dir, '1'], node: true },
       { name: 'hash-wasm BLAKE3, main thread', cmd: process.execPath, args: [self, '--child', 'hash-wasm', dir, '1'], node: true },
     ];
@@ -117,22 +129,28 @@ async function main(): Promise<void> {
     const roots = new Set<string>();
     let reference = 0;
     let poolRss = 0;
-    for (const row of rows) {
-      const secs: number[] = [];
-      const rss: number[] = [];
-      for (let i = 0; i < runs; i++) {
+    // Rows take turns, run by run, so that a change in the machine's load hits them all alike.
+    const secsOf = rows.map(() => [] as number[]);
+    const rssOf = rows.map(() => [] as number[]);
+    for (let i = 0; i < runs; i++) {
+      for (const [k, row] of rows.entries()) {
         const r = await timeCommand(row.cmd, row.args, { cwd: root });
         if (r.status !== 0) throw new Error(`${row.name} failed: ${r.stderr}`);
         if (row.node) {
           const rep = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildReport;
           roots.add(rep.root);
-          secs.push(rep.ms / 1000);
-          rss.push(rep.maxRssMiB);
+          secsOf[k].push(rep.ms / 1000);
+          rssOf[k].push(rep.maxRssMiB);
         } else {
-          secs.push(r.wallSeconds);
-          rss.push(r.maxRssMiB);
+          secsOf[k].push(r.wallSeconds);
+          rssOf[k].push(r.maxRssMiB);
         }
       }
+    }
+    const medians = secsOf.map(median);
+    for (const [k, row] of rows.entries()) {
+      const secs = secsOf[k];
+      const rss = rssOf[k];
       const s = median(secs);
       const mibs = sizeMiB / s;
       if (reference === 0) reference = mibs;
@@ -148,6 +166,8 @@ async function main(): Promise<void> {
       ['row', 'seconds', 'MiB/s', 'ratio', 'peak RSS MiB'],
       table,
     );
+    console.log(`\npool of ${threads} vs pool of 1: ${(medians[1] / medians[0]).toFixed(2)}x with the workers' start-up, ${(medians[3] / medians[2]).toFixed(2)}x once started (target >= 1.8x on 2 cores)`);
+    console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     if (roots.size !== 1) throw new Error(`the ByteFall and hash-wasm rows disagree on the root: ${[...roots].join(' ')}`);
     console.log(`\nall leaf-hashing rows agree on the root ${[...roots][0]}`);
     console.log(`peak RSS of create hashing: ${poolRss.toFixed(1)} MiB (limit ${LIMIT_MIB} MB): ${poolRss * 1.048576 < LIMIT_MIB ? 'ok' : 'OVER'}`);

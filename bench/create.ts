@@ -3,7 +3,7 @@
 // in its own process, same piece size (1 MiB). Medians of several runs.
 import { mkdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { median, printTable, timeCommand, which, machineLine, makeRandomFile, type ProcResult } from './common.js';
@@ -93,37 +93,47 @@ export async function runCreateBench(opts: CreateBenchOptions = {}): Promise<voi
     { label: `${smallCount} files of 1-64 KiB (${(smallTotal / 2 ** 20).toFixed(0)} MiB)`, input: small, bytes: smallTotal },
   ];
   for (const ds of datasets) {
-    const rows: (string | number)[][] = [];
-    let ours = NaN;
-    for (const tool of tools(keyFile)) {
-      if (!tool.available) {
-        rows.push([tool.name, 'not installed', '', '', '', '']);
-        continue;
-      }
-      const walls: number[] = [];
-      const cpu: number[] = [];
-      const rss: number[] = [];
-      for (let i = 0; i < runs; i++) {
+    const available = tools(keyFile).filter((t) => t.available);
+    const walls = available.map(() => [] as number[]);
+    const cpu = available.map(() => [] as number[]);
+    const rss = available.map(() => [] as number[]);
+    // Tools take turns, run by run, so that a change in the machine's load hits them all alike.
+    for (let i = 0; i < runs; i++) {
+      for (const [k, tool] of available.entries()) {
         const out = join(outDir, `out-${i}.meta`);
         rmSync(out, { force: true });
         const r = await tool.run(ds.input, out);
         if (r.status !== 0) throw new Error(`${tool.name} failed: ${r.stderr.trim()}`);
-        walls.push(r.wallSeconds);
-        cpu.push(r.cpuSeconds);
-        rss.push(r.maxRssMiB);
+        walls[k].push(r.wallSeconds);
+        cpu[k].push(r.cpuSeconds);
+        rss[k].push(r.maxRssMiB);
       }
-      const wall = median(walls);
-      if (tool.name.startsWith('bytefall')) ours = wall;
+    }
+    const ours = median(walls[0]);
+    const rows: (string | number)[][] = [];
+    for (const tool of tools(keyFile)) {
+      const k = available.indexOf(available.find((t) => t.name === tool.name)!);
+      if (k < 0) {
+        rows.push([tool.name, 'not installed', '', '', '', '']);
+        continue;
+      }
+      const wall = median(walls[k]);
       rows.push([
         tool.name,
         wall.toFixed(2),
         (ds.bytes / wall / 1e6).toFixed(0),
-        median(cpu).toFixed(2),
-        median(rss).toFixed(0),
-        tool.name.startsWith('bytefall') ? '1.00x' : `${(wall / ours).toFixed(2)}x`,
+        median(cpu[k]).toFixed(2),
+        Math.max(...rss[k]).toFixed(0),
+        k === 0 ? '1.00x' : `${(wall / ours).toFixed(2)}x`,
       ]);
     }
-    printTable(`create: ${ds.label}, piece size 1 MiB, median of ${runs}`, ['tool', 'wall s', 'MB/s', 'CPU s', 'peak RSS MiB', 'ByteFall speedup'], rows);
+    printTable(
+      `create: ${ds.label}, piece size 1 MiB, median of ${runs} (peak RSS: the largest run)`,
+      ['tool', 'wall s', 'MB/s', 'CPU s', 'peak RSS MiB', 'ByteFall speedup'],
+      rows,
+    );
+    console.log(`runs (wall s): ${available.map((t, k) => `${t.name} ${walls[k].map((w) => w.toFixed(2)).join(' ')}`).join('; ')}`);
+    console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   }
 }
 

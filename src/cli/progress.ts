@@ -34,6 +34,8 @@ export class Progress {
           cliProgress.Presets.shades_classic,
         );
         this.bar.start(Math.max(s.bytesTotal, 1), 0);
+      } else if (this.bar.getTotal() !== Math.max(s.bytesTotal, 1)) {
+        this.bar.setTotal(Math.max(s.bytesTotal, 1)); // the total grows while the tree is still being walked
       }
       this.bar.update(s.bytesDone, {
         files: `${s.filesDone}/${s.filesTotal}`,

@@ -3,19 +3,20 @@
 // size or times differ from the scan once hashing ends is hashed again, once;
 // if it changes again that is FILE_CHANGED. Files get fixed-size pieces, or
 // content-defined ones (format 1.1) by the chunking option (chunking.ts).
-import { join } from 'node:path';
+// The entries may still be arriving from the walk (scanChunks): a file becomes
+// pool work as soon as its batch is full, so hashing overlaps the walk.
 import { lstat } from 'node:fs/promises';
 import { BytefallError } from '../errors.js';
 import { CHUNKING_CDC, CHUNKING_FIXED, type EntryInput } from '../format/model.js';
 import { EMPTY_ROOT, HASH_LEN, merkleRoot } from '../hash/merkle.js';
 import { CDC_RECORD_LEN, cdcRoot } from '../hash/cdc.js';
 import type { HashPool } from '../hash/pool.js';
-import { planJobs, regionCount, type Job } from '../hash/pool-plan.js';
-import { runWindowed } from '../hash/pool-window.js';
+import { JobPlanner, regionCount, type Job } from '../hash/pool-plan.js';
+import { JobWindow } from '../hash/pool-window.js';
 import { sameStamp } from '../hash/tasks.js';
 import { pieceCount } from './piece-size.js';
-import { chunkingFor, planCdcJobs, type ChunkingMode, type FileChunking } from './chunking.js';
-import { toScanEntry, type ScanEntry } from './scan.js';
+import { chunkingFor, type ChunkingMode, type FileChunking } from './chunking.js';
+import { pathUnder, rootDir, toScanEntry, type ScanEntry } from './scan.js';
 
 export interface HashProgress {
   filesDone: number;
@@ -58,41 +59,47 @@ interface FileJob {
   root?: Uint8Array;
 }
 
-export async function hashTree(root: string, entries: readonly ScanEntry[], options: HashTreeOptions): Promise<HashTreeResult> {
+/** Scanned entries: a list, or chunks as the walk finds them (scanChunks), so hashing starts at once. */
+export type ScanSource = readonly ScanEntry[] | AsyncIterable<readonly ScanEntry[]>;
+
+/**
+ * While the entries still arrive, this thread returns to its event loop at least this
+ * often, so that finished tasks are collected and the workers handed new ones.
+ */
+const YIELD_MS = 1;
+
+type PoolJob = Job<FileJob> | { kind: 'cdc'; files: FileJob[] };
+
+export async function hashTree(root: string, entries: ScanSource, options: HashTreeOptions): Promise<HashTreeResult> {
+  root = rootDir(root);
   const { pool, onProgress } = options;
   const rule = (e: ScanEntry): FileChunking => options.chunkingOf?.(e) ?? chunkingFor(e.size, options.chunking ?? 'fixed', options.pieceSize);
-  const files = entries.filter((e) => !e.isDir).map((e) => fileJob(root, e, rule(e)));
-  const progress: HashProgress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal: 0 };
-  for (const f of files) progress.bytesTotal += f.size;
+  const progress: HashProgress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
+  const all: ScanEntry[] = [];
+  const files: FileJob[] = [];
+  async function* fileChunks(): AsyncGenerator<FileJob[]> {
+    for await (const chunk of Array.isArray(entries) ? [entries as readonly ScanEntry[]] : (entries as AsyncIterable<readonly ScanEntry[]>)) {
+      const jobs: FileJob[] = [];
+      for (const e of chunk) {
+        all.push(e);
+        if (e.isDir) continue;
+        const f = fileJob(root, e, rule(e));
+        files.push(f);
+        jobs.push(f);
+      }
+      yield jobs;
+    }
+  }
   onProgress?.({ ...progress });
+  await hashPass(pool, fileChunks(), progress, onProgress);
 
-  const pass = async (list: FileJob[]): Promise<void> => {
-    // Content-defined files first: a large one is one long task.
-    const jobs = (function* () {
-      yield* planCdcJobs(list.filter((f) => f.chunking === CHUNKING_CDC));
-      yield* planJobs(list.filter((f) => f.chunking === CHUNKING_FIXED));
-    })();
-    await runWindowed(jobs, pool.maxInFlight, async (job) => {
-      await runJob(pool, job, (f) => {
-        if (!f.changed) {
-          f.root = f.chunking === CHUNKING_CDC ? cdcRoot(f.leaves) : merkleRoot(f.leaves);
-          progress.filesDone++;
-        }
-      });
-      progress.bytesDone += job.kind === 'region' ? job.length : job.files.reduce((n, f) => n + f.size, 0);
-      onProgress?.({ ...progress });
-    });
-  };
-
-  await pass(files);
   // Second and last chance for the files that changed under us, with fresh lstat values.
   const changed = files.flatMap((f, i) => (f.changed ? [i] : []));
   const again = await Promise.all(changed.map(async (i) => {
     const scanned = await rescan(files[i]);
     return fileJob(root, scanned, rule(scanned));
   }));
-  for (const f of again) progress.bytesTotal += f.size;
-  await pass(again);
+  await hashPass(pool, [again], progress, onProgress);
   changed.forEach((i, j) => {
     const f = again[j];
     if (f.changed) {
@@ -105,7 +112,7 @@ export async function hashTree(root: string, entries: readonly ScanEntry[], opti
   });
 
   let k = 0;
-  const out: EntryInput[] = entries.map((e) => {
+  const out: EntryInput[] = all.map((e) => {
     if (e.isDir) return entryInput(e, 0, EMPTY_ROOT);
     const f = files[k++];
     const input = entryInput(f.scan, f.pieceSize, f.root!);
@@ -118,11 +125,63 @@ export async function hashTree(root: string, entries: readonly ScanEntry[], opti
   return { entries: out, perFileLeaves: files.map((f) => f.leaves), bytesHashed: progress.bytesTotal };
 }
 
+/**
+ * Hashes files as they arrive: each becomes pool jobs as soon as its batch is full
+ * (or at once, a large file), and the jobs run at most pool.maxInFlight at a time.
+ * A failure of the source or of a job is thrown once no job is pending.
+ */
+async function hashPass(
+  pool: HashPool,
+  chunks: AsyncIterable<FileJob[]> | Iterable<FileJob[]>,
+  progress: HashProgress,
+  onProgress: ((p: HashProgress) => void) | undefined,
+): Promise<void> {
+  const window = new JobWindow<PoolJob>(pool.maxInFlight, async (job) => {
+    await runJob(pool, job, (f) => {
+      if (!f.changed) {
+        // The root of one leaf is the leaf: a small file's root shares its layer's 32 bytes.
+        f.root = f.chunking === CHUNKING_CDC ? cdcRoot(f.leaves) : f.leaves.length === HASH_LEN ? f.leaves : merkleRoot(f.leaves);
+        progress.filesDone++;
+      }
+    });
+    progress.bytesDone += job.kind === 'region' ? job.length : job.files.reduce((n, f) => n + f.size, 0);
+    onProgress?.({ ...progress });
+  });
+  // Content-defined files are never cut: a large one is one task (the cuts depend on what came before).
+  const fixed = new JobPlanner<FileJob>();
+  const cdc = new JobPlanner<FileJob>(false);
+  const push = (jobs: Job<FileJob>[], kind: 'cdc' | undefined): void => {
+    for (const job of jobs) window.push(kind === 'cdc' && job.kind === 'batch' ? { kind, files: job.files } : job);
+  };
+  try {
+    let yielded = performance.now();
+    for await (const chunk of chunks) {
+      for (const f of chunk) {
+        progress.filesTotal++;
+        progress.bytesTotal += f.size;
+        if (f.chunking === CHUNKING_CDC) push(cdc.add(f), 'cdc');
+        else push(fixed.add(f), undefined);
+      }
+      if (window.failed) break;
+      if (performance.now() - yielded >= YIELD_MS) {
+        await new Promise(setImmediate);
+        yielded = performance.now();
+      }
+    }
+    push(cdc.flush(), 'cdc');
+    push(fixed.flush(), undefined);
+  } catch (err) {
+    await window.done().catch(() => undefined);
+    throw err;
+  }
+  await window.done();
+}
+
 function fileJob(root: string, scan: ScanEntry, { chunking, pieceSize }: FileChunking): FileJob {
   const cdc = chunking === CHUNKING_CDC;
   const f: FileJob = {
     scan,
-    abs: join(root, ...scan.path),
+    abs: pathUnder(root, scan.path),
     size: scan.size,
     pieceSize,
     chunking,
@@ -149,7 +208,7 @@ function entryInput(e: ScanEntry, pieceSize: number, root: Uint8Array): EntryInp
 }
 
 /** Runs one job; calls `done` for each file whose last job this was. */
-async function runJob(pool: HashPool, job: Job<FileJob> | { kind: 'cdc'; files: FileJob[] }, done: (f: FileJob) => void): Promise<void> {
+async function runJob(pool: HashPool, job: PoolJob, done: (f: FileJob) => void): Promise<void> {
   if (job.kind === 'cdc') {
     const r = await pool.chunkFiles({ files: job.files.map((f) => ({ path: f.abs, size: f.size, pieceSize: f.pieceSize, fileSize: f.size })) });
     let at = 0;

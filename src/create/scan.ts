@@ -19,7 +19,7 @@
 // (slow lstat calls), the walk switches to LSTAT_CONCURRENCY calls in parallel.
 import { lstat, stat } from 'node:fs/promises';
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { BytefallError } from '../errors.js';
 import { stampOf, type FileStamp } from '../hash/tasks.js';
 
@@ -64,6 +64,23 @@ const LSTAT_CONCURRENCY = 64;
 const SLOW_LSTAT_MS = 0.2;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** `root` as path.join normalizes it, without a trailing separator (unless it is the file system's root). */
+export function rootDir(root: string): string {
+  const dir = join(root);
+  return dir.length > 1 && dir.endsWith(sep) ? dir.slice(0, -1) : dir;
+}
+
+/**
+ * join(dir, ...names) for a `dir` from rootDir() and names from a directory listing
+ * (never empty, "." or "..", never holding a separator), without normalizing again:
+ * the walk and the hashing build one such path per file.
+ */
+export function pathUnder(dir: string, names: readonly string[]): string {
+  const rest = names.length === 1 ? names[0] : names.join(sep);
+  if (dir === '.') return rest;
+  return dir.endsWith(sep) ? dir + rest : dir + sep + rest;
+}
+
 export function kindOf(st: Stats): SkippedKind | 'file' | 'directory' {
   if (st.isFile()) return 'file';
   if (st.isDirectory()) return 'directory';
@@ -93,6 +110,19 @@ export function toScanEntry(path: string[], st: Stats): ScanEntry {
 
 /** Every file and directory under `root`, in canonical order, and what was skipped. */
 export async function scan(root: string): Promise<ScanResult> {
+  const out: ScanResult = { entries: [], warnings: [] };
+  for await (const chunk of scanChunks(root, out.warnings)) {
+    for (const e of chunk) out.entries.push(e);
+  }
+  return out;
+}
+
+/**
+ * scan() as it goes: the entries in canonical order, a few dozen at a time (one
+ * listing's worth of lstat calls), so that hashing can start before the walk ends.
+ * What is skipped is pushed onto `warnings`.
+ */
+export async function* scanChunks(root: string, warnings: ScanWarning[] = []): AsyncGenerator<ScanEntry[]> {
   let st: Stats;
   try {
     st = await stat(root);
@@ -100,13 +130,11 @@ export async function scan(root: string): Promise<ScanResult> {
     throw BytefallError.fromSystem(err, root, 'stat');
   }
   if (!st.isDirectory()) throw new BytefallError('NOT_A_DIRECTORY', `not a directory: ${root}`, { file: root, op: 'scan' });
-  const state: Walk = { out: { entries: [], warnings: [] }, parallel: false, slow: 0 };
-  await walk(root, [], state);
-  return state.out;
+  yield* walk(rootDir(root), [], { warnings, parallel: false, slow: 0 });
 }
 
 interface Walk {
-  out: ScanResult;
+  warnings: ScanWarning[];
   /** Set once synchronous lstat calls turned out slow: the rest of the walk runs them in parallel. */
   parallel: boolean;
   /** Slow synchronous batches in a row. */
@@ -122,31 +150,37 @@ export function isByteFallFile(prefix: readonly string[], name: string): boolean
   return (prefix.length === 0 && name === '.bytefall') || name.endsWith('.bytefall-part') || /\.bytefall-v\d+$/.test(name);
 }
 
-async function walk(dir: string, prefix: string[], state: Walk): Promise<void> {
+/** The entries under `dir`: a directory comes right before its contents (canonical order). */
+async function* walk(dir: string, prefix: string[], state: Walk): AsyncGenerator<ScanEntry[]> {
   const names = listNames(dir).filter((name) => !isByteFallFile(prefix, name));
-  const { out } = state;
   for (let i = 0; i < names.length; i += LSTAT_CONCURRENCY) {
     const chunk = names.slice(i, i + LSTAT_CONCURRENCY);
-    const stats = state.parallel ? await Promise.all(chunk.map((name) => lstatOrGone(join(dir, name)))) : lstatAll(dir, chunk, state);
+    const stats = state.parallel ? await Promise.all(chunk.map((name) => lstatOrGone(pathUnder(dir, [name])))) : lstatAll(dir, chunk, state);
+    let out: ScanEntry[] = [];
     for (let j = 0; j < chunk.length; j++) {
       const s = stats[j];
       if (!s) continue;
       const path = prefix.length === 0 ? [chunk[j]] : [...prefix, chunk[j]];
       const kind = kindOf(s);
       if (kind === 'file' || kind === 'directory') {
-        out.entries.push(toScanEntry(path, s));
-        if (kind === 'directory') await walk(join(dir, chunk[j]), path, state);
+        out.push(toScanEntry(path, s));
+        if (kind === 'directory') {
+          yield out;
+          out = [];
+          yield* walk(pathUnder(dir, [chunk[j]]), path, state);
+        }
       } else {
-        out.warnings.push({ path, kind, message: `skipped ${kind}: ${path.join('/')}` });
+        state.warnings.push({ path, kind, message: `skipped ${kind}: ${path.join('/')}` });
       }
     }
+    if (out.length > 0) yield out;
   }
 }
 
 /** lstat of each name, synchronously; marks the walk parallel when that was slow. */
 function lstatAll(dir: string, names: string[], state: Walk): (Stats | undefined)[] {
   const started = performance.now();
-  const stats = names.map((name) => lstatOrGoneSync(join(dir, name)));
+  const stats = names.map((name) => lstatOrGoneSync(pathUnder(dir, [name])));
   if (names.length >= 16) {
     state.slow = performance.now() - started > SLOW_LSTAT_MS * names.length ? state.slow + 1 : 0;
     if (state.slow >= 2) state.parallel = true;

@@ -8,5 +8,5 @@ export { encodeLayers, decodeLayers, pieceCountOf, layerRecordLen } from './laye
 export { entryHashFor } from './entry-hash.js';
 export { rewritePeers, toPublicForm } from './rewrite.js';
 export { swarmIdHex, waterfallIdHex, parseId } from './ids.js';
-export { comparePaths, compareNames } from './order.js';
+export { comparePaths, compareNames, comparePathStrings, compareNameStrings } from './order.js';
 export { CONTEXTS } from './digests.js';

@@ -32,18 +32,28 @@ export function layerRecordLen(entry: Pick<Entry, 'chunking'>): number {
   return entry.chunking === CHUNKING_CDC ? CDC_RECORD_LEN : LEAF_LEN;
 }
 
+export interface EncodeLayersOptions {
+  /**
+   * false: check each layer's size (and a CDC layer's piece lengths) but not that its
+   * merkle root gives the entry hash: for a caller that computed the roots it signed
+   * from these very layers (`create`), where the check would only repeat that work.
+   */
+  checkRoots?: boolean;
+}
+
 /**
  * The sidecar for `w`: `perFileLeaves` holds, for each file entry in order
  * (directories skipped), its layer: piece hashes (32 bytes each) or, for a
  * content-defined file, records (36 bytes each), concatenated.
  * Each file's layer is checked against its entry hash before it is written.
  */
-export function encodeLayers(w: Waterfall, perFileLeaves: readonly Uint8Array[]): Uint8Array {
+export function encodeLayers(w: Waterfall, perFileLeaves: readonly Uint8Array[], options: EncodeLayersOptions = {}): Uint8Array {
   const files = w.entries.filter((e) => !e.isDir);
   if (perFileLeaves.length !== files.length) {
     throw new BytefallError('BAD_PIECE_LAYER', `${perFileLeaves.length} piece layers given for ${files.length} files`);
   }
-  files.forEach((e, i) => checkLayer(e, perFileLeaves[i]));
+  if (options.checkRoots === false) files.forEach((e, i) => checkLayerShape(e, perFileLeaves[i]));
+  else files.forEach((e, i) => checkLayer(e, perFileLeaves[i]));
   const total = files.reduce((sum, e) => sum + pieceCountOf(e), 0);
   const out = new Uint8Array(LAYERS_HEADER_LEN + files.reduce((sum, e) => sum + layerRecordLen(e) * pieceCountOf(e), 0));
   const view = new DataView(out.buffer);
@@ -88,12 +98,8 @@ export function decodeLayers(bytes: Uint8Array, w: Waterfall): Uint8Array[] {
 
 /** A file's layer must have one hash (or record) per piece and its merkle root must reproduce the entry hash. */
 function checkLayer(e: Entry, layer: Uint8Array): void {
+  checkLayerShape(e, layer);
   const where = () => `piece layer of ${e.path.join('/')}`; // built only for a message
-  const pieces = pieceCountOf(e);
-  const unit = layerRecordLen(e);
-  const what = e.chunking === CHUNKING_CDC ? 'piece records' : 'piece hashes';
-  if (layer.length !== unit * pieces) fail(`${where()}: ${layer.length / unit} ${what} for ${pieces} pieces`);
-  if (e.chunking === CHUNKING_CDC) checkLengths(e, layer, where());
   const root = e.chunking === CHUNKING_CDC ? cdcRoot(layer) : merkleRoot(layer);
   if (!equalBytes(entryHashFor(e, root), e.hash)) {
     fail(`${where()}: its merkle root does not match the entry hash`);
@@ -113,6 +119,16 @@ function checkLengths(e: Entry, records: Uint8Array, where: string): void {
     sum += len;
   }
   if (sum !== e.size) fail(`${where}: the pieces add up to ${sum} bytes; the file has ${e.size}`);
+}
+
+/** One hash (or record) per piece; a CDC file's piece lengths add up to its size. */
+function checkLayerShape(e: Entry, layer: Uint8Array): void {
+  const where = () => `piece layer of ${e.path.join('/')}`; // built only for a message
+  const pieces = pieceCountOf(e);
+  const unit = layerRecordLen(e);
+  const what = e.chunking === CHUNKING_CDC ? 'piece records' : 'piece hashes';
+  if (layer.length !== unit * pieces) fail(`${where()}: ${layer.length / unit} ${what} for ${pieces} pieces`);
+  if (e.chunking === CHUNKING_CDC) checkLengths(e, layer, where());
 }
 
 function fail(message: string): never {

@@ -30,23 +30,45 @@ export function regionCount(file: PlannedFile): number {
 }
 
 export function* planJobs<F extends PlannedFile>(files: Iterable<F>): Generator<Job<F>> {
-  let batch: F[] = [];
-  let batchBytes = 0;
-  for (const file of files) {
+  const planner = new JobPlanner<F>();
+  for (const file of files) yield* planner.add(file);
+  yield* planner.flush();
+}
+
+/**
+ * planJobs one file at a time, for files that arrive while a tree is being walked:
+ * add() returns the jobs that are complete once `file` is known (its regions, or a
+ * full batch), flush() the last partial batch.
+ */
+export class JobPlanner<F extends PlannedFile> {
+  #batch: F[] = [];
+  #bytes = 0;
+
+  /** `cut`: a large file becomes regions (else one batch of its own, for a task that must see the whole file). */
+  constructor(readonly cut = true) {}
+
+  add(file: F): Job<F>[] {
     if (file.size > BATCH_BYTES) {
+      if (!this.cut) return [{ kind: 'batch', files: [file] }];
+      const jobs: Job<F>[] = [];
       const step = regionBytes(file.pieceSize);
       for (let offset = 0; offset < file.size; offset += step) {
-        yield { kind: 'region', file, offset, length: Math.min(step, file.size - offset) };
+        jobs.push({ kind: 'region', file, offset, length: Math.min(step, file.size - offset) });
       }
-      continue;
+      return jobs;
     }
-    if (batch.length > 0 && (batchBytes + file.size > BATCH_BYTES || batch.length >= BATCH_FILES)) {
-      yield { kind: 'batch', files: batch };
-      batch = [];
-      batchBytes = 0;
-    }
-    batch.push(file);
-    batchBytes += file.size;
+    const full = this.#batch.length > 0 && (this.#bytes + file.size > BATCH_BYTES || this.#batch.length >= BATCH_FILES);
+    const jobs = full ? this.flush() : [];
+    this.#batch.push(file);
+    this.#bytes += file.size;
+    return jobs;
   }
-  if (batch.length > 0) yield { kind: 'batch', files: batch };
+
+  flush(): Job<F>[] {
+    if (this.#batch.length === 0) return [];
+    const files = this.#batch;
+    this.#batch = [];
+    this.#bytes = 0;
+    return [{ kind: 'batch', files }];
+  }
 }

@@ -1,11 +1,13 @@
 // The hashing pool: one piscina pool whose workers (worker.ts -> tasks.ts) hash
 // and verify file regions and in-memory buffers with the WASM BLAKE3. At most
 // `maxInFlight` tasks are handed to piscina at once; further callers wait, which
-// bounds memory. Every failure comes out as a BytefallError.
+// bounds memory. Every failure comes out as a BytefallError. With `inline`, the
+// calling thread takes a hashing task itself when every worker has its share.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { BytefallError } from '../errors.js';
-import { fromWorkerError } from './pool-errors.js';
+import { fromWorkerError, toWorkerError } from './pool-errors.js';
+import * as tasks from './tasks.js';
 import type {
   ChunkFilesResult,
   ChunkFilesTask,
@@ -30,10 +32,17 @@ import type {
 export const DEFAULT_MAX_THREADS = 8;
 
 export interface HashPoolOptions {
-  /** Worker threads; default min(os.availableParallelism(), DEFAULT_MAX_THREADS). */
+  /** Worker threads; default min(os.availableParallelism(), DEFAULT_MAX_THREADS), one fewer with `inline`. */
   threads?: number;
-  /** Tasks handed to the workers at once; default twice the threads, so none waits idle. */
+  /** Tasks in flight at once; default twice the workers (so none waits idle); with `inline`, three times, plus one. */
   maxInFlight?: number;
+  /**
+   * This thread hashes too: a hashRegion or hashFiles task that finds every worker with
+   * its share runs here, one at a time. For a caller whose thread is otherwise idle while
+   * the workers hash (`create`): one worker fewer to start and to keep in memory, the
+   * same number of cores busy.
+   */
+  inline?: boolean;
 }
 
 type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer' | 'chunkFiles' | 'verifyRecords';
@@ -65,18 +74,38 @@ function detachable(bytes: Uint8Array): Uint8Array {
   return whole && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
 }
 
+/** The tasks that may run on the pool's own thread. */
+const INLINE_TASKS = { hashRegion: tasks.hashRegion, hashFiles: tasks.hashFiles } as const;
+
 export class HashPool {
   readonly threads: number;
   readonly maxInFlight: number;
+  readonly inline: boolean;
   readonly #piscina: Piscina;
+  /** Tasks the workers may hold at once (maxInFlight less the inline slot). */
+  readonly #workerSlots: number;
+  #toWorkers = 0;
+  #ranHere = 0;
   #running = 0;
   readonly #waiting: { resolve: () => void; reject: (err: Error) => void }[] = [];
   #closed = false;
 
   constructor(options: HashPoolOptions = {}) {
-    this.threads = count(options.threads, Math.min(availableParallelism(), DEFAULT_MAX_THREADS), 'threads');
-    this.maxInFlight = count(options.maxInFlight, 2 * this.threads, 'maxInFlight');
-    this.#piscina = new Piscina({ filename: WORKER_FILE, minThreads: this.threads, maxThreads: this.threads });
+    this.inline = options.inline === true;
+    const cores = Math.min(availableParallelism(), DEFAULT_MAX_THREADS);
+    this.threads = count(options.threads, Math.max(1, this.inline ? cores - 1 : cores), 'threads');
+    // With `inline`, a worker holds three tasks: it must not run dry while this thread hashes one.
+    this.maxInFlight = count(options.maxInFlight, this.inline ? 3 * this.threads + 1 : 2 * this.threads, 'maxInFlight');
+    this.#workerSlots = this.inline ? Math.max(1, this.maxInFlight - 1) : this.maxInFlight;
+    // Each worker holds up to its share of the tasks in flight: it starts the next one
+    // as soon as one ends, without waiting for this thread to hand it over.
+    const perWorker = Math.ceil(this.#workerSlots / this.threads);
+    this.#piscina = new Piscina({ filename: WORKER_FILE, minThreads: this.threads, maxThreads: this.threads, concurrentTasksPerWorker: perWorker, recordTiming: false });
+  }
+
+  /** Tasks this thread has run itself (`inline`). */
+  get ranHere(): number {
+    return this.#ranHere;
   }
 
   /** Tasks handed to the workers and not yet settled (never above maxInFlight). */
@@ -150,12 +179,28 @@ export class HashPool {
     const t = task as Partial<HashRegionTask> & { files?: { pieceSize: number; size: number }[] };
     if (check) for (const one of t.files ?? [t as HashRegionTask]) checkTask(one);
     await this.#acquire();
+    const here = this.inline && this.#toWorkers >= this.#workerSlots && name in INLINE_TASKS;
+    if (!here) this.#toWorkers++;
     try {
+      if (here) return await this.#runHere<R>(name as keyof typeof INLINE_TASKS, task);
       return (await this.#piscina.run(task, { name, transferList })) as R;
     } catch (err) {
       throw fromWorkerError(err);
     } finally {
+      if (!here) this.#toWorkers--;
       this.#release();
+    }
+  }
+
+  /** A task on this thread, once the caller has handed out its other work (next turn of the event loop). */
+  async #runHere<R>(name: keyof typeof INLINE_TASKS, task: unknown): Promise<R> {
+    await new Promise(setImmediate);
+    if (this.#closed) throw closedError();
+    this.#ranHere++;
+    try {
+      return (INLINE_TASKS[name] as (t: unknown) => tasks.Moved<R>)(task).value;
+    } catch (err) {
+      throw err instanceof BytefallError ? err : fromWorkerError(toWorkerError(err));
     }
   }
 

@@ -176,12 +176,16 @@ function readLeaves(fd: number, path: string, offset: number, length: number, pi
     return hashFileRegion(fd, offset, length, pieceSize);
   } catch (err) {
     if (fstat(fd, path).size < offset + length) return undefined;
-    // hashFileRegion only knows the descriptor: name the file instead.
-    if (err instanceof BytefallError) {
-      throw new BytefallError(err.code, err.message.replace(`fd ${fd}`, path), { file: path, op: err.op, cause: err });
-    }
-    throw err;
+    throw named(err, fd, path);
   }
+}
+
+/** hashFileRegion only knows the descriptor: name the file instead. */
+function named(err: unknown, fd: number, path: string): unknown {
+  if (err instanceof BytefallError) {
+    return new BytefallError(err.code, err.message.replace(`fd ${fd}`, path), { file: path, op: err.op, cause: err });
+  }
+  return err;
 }
 
 /** Whether a file of `size` bytes on disk is to be read for [offset, offset+length). */
@@ -206,15 +210,48 @@ export function hashFiles(t: HashFilesTask): Moved<HashFilesResult> {
   let at = 0;
   for (const f of t.files) {
     const n = pieceCountOf(f.size, f.pieceSize) * HASH_LEN;
-    withFile(f.path, (fd, st) => {
-      const got = readable(st.size, 0, f.size, f.fileSize) ? readLeaves(fd, f.path, 0, f.size, f.pieceSize) : undefined;
-      if (got) leaves.set(got, at);
-      stamps.push(stampOf(fstat(fd, f.path)));
-      hashed.push(got !== undefined);
-    });
+    const { got, stamp } = hashSmallFile(f.path, f.size, f.pieceSize, f.fileSize);
+    if (got) leaves.set(got, at);
+    stamps.push(stamp);
+    hashed.push(got !== undefined);
     at += n;
   }
   return { value: { leaves, stamps, hashed }, transfer: [leaves.buffer] };
+}
+
+/**
+ * The leaves of [0, size) of a small file, read first and fstat'ed once, after the
+ * read (the stamp the caller compares with the scan's; a large file takes hashRegion,
+ * which checks the size before reading). Undefined when the file does not have the
+ * size expected (`fileSize`) or ended early.
+ */
+function hashSmallFile(path: string, size: number, pieceSize: number, fileSize: number | undefined): { got?: Uint8Array; stamp: FileStamp } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw BytefallError.fromSystem(err, path, 'open');
+  }
+  try {
+    let got: Uint8Array | undefined;
+    let failure: unknown;
+    try {
+      got = size === 0 ? new Uint8Array(0) : hashFileRegion(fd, 0, size, pieceSize);
+    } catch (err) {
+      failure = err;
+    }
+    const st = fstat(fd, path);
+    if (!st.isFile()) throw new BytefallError('UNSUPPORTED_FILE', `not a regular file: ${path}`, { file: path, op: 'open' });
+    const stamp = stampOf(st);
+    if (!readable(st.size, 0, size, fileSize)) return { stamp };
+    if (failure !== undefined) {
+      if (failure instanceof BytefallError && failure.code === 'FILE_CHANGED') return { stamp };
+      throw named(failure, fd, path);
+    }
+    return { got, stamp };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { appendFileSync, chmodSync, readFileSync, rmSync, utimesSync } from 'nod
 import { join } from 'node:path';
 import { hashTree, type HashProgress } from '../../src/create/hash-tree.js';
 import { defaultPieceSize } from '../../src/create/piece-size.js';
-import { scan } from '../../src/create/scan.js';
+import { scan, scanChunks, type ScanEntry, type ScanWarning } from '../../src/create/scan.js';
 import { hashPieces, merkleRoot } from '../../src/hash/merkle.js';
 import { HashPool } from '../../src/hash/pool.js';
 import type { HashFilesTask, HashRegionTask } from '../../src/hash/tasks.js';
@@ -82,6 +82,46 @@ describe('hashTree', () => {
     const total = files.reduce((n, f) => n + f.size, 0);
     assert.deepEqual(last, { filesDone: files.length, filesTotal: files.length, bytesDone: total, bytesTotal: total });
     for (let i = 1; i < events.length; i++) assert.ok(events[i].bytesDone >= events[i - 1].bytesDone);
+  });
+
+  test('fed by the walk as it goes (scanChunks), the result is the same as from a finished scan', async () => {
+    const { entries: scanned, warnings } = await scan(root);
+    const whole = await hashTree(root, scanned, { pool });
+    const seen: ScanWarning[] = [];
+    const events: HashProgress[] = [];
+    const streamed = await hashTree(root, scanChunks(root, seen), { pool, onProgress: (p) => events.push(p) });
+    assert.deepEqual(streamed, whole);
+    assert.deepEqual(seen, warnings);
+    // Totals grow while the walk goes on and end at the whole tree.
+    const files = scanned.filter((e) => !e.isDir);
+    assert.deepEqual(events[0], { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
+    assert.equal(events[events.length - 1].filesTotal, files.length);
+    for (let i = 1; i < events.length; i++) assert.ok(events[i].filesTotal >= events[i - 1].filesTotal);
+  });
+
+  test('a walk that fails ends hashTree with its error, once no task is running', async () => {
+    const { entries: scanned } = await scan(root);
+    let running = 0;
+    const counting = new (class extends HashPool {
+      override async hashFiles(task: HashFilesTask) {
+        running++;
+        try {
+          return await super.hashFiles(task);
+        } finally {
+          running--;
+        }
+      }
+    })({ threads: 1 });
+    async function* failing(): AsyncGenerator<ScanEntry[]> {
+      yield scanned.slice(0, 200);
+      throw new Error('walk failed');
+    }
+    try {
+      await assert.rejects(hashTree(root, failing(), { pool: counting }), /walk failed/);
+      assert.equal(running, 0);
+    } finally {
+      await counting.destroy();
+    }
   });
 
   test('an explicit piece size applies to every file', async () => {

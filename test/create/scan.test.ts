@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scan } from '../../src/create/scan.js';
+import { pathUnder, rootDir, scan } from '../../src/create/scan.js';
 import { removeDir, tempDir, writeTree } from './tmp-tree.js';
 
 let root: string;
@@ -97,5 +97,13 @@ test('an unreadable directory fails naming it and the operation', { skip: proces
   } finally {
     chmodSync(join(dir, 'locked'), 0o755);
     removeDir(dir);
+  }
+});
+
+test('pathUnder(rootDir(root), names) is join(root, ...names) for listed names', () => {
+  for (const root of ['/', '.', './', 'x', 'x/', './x//y/', '/tmp/a', '../a/', '..', 'a/..']) {
+    for (const names of [['f'], ['d', 'f'], ['d', 'e', 'f.txt']]) {
+      assert.equal(pathUnder(rootDir(root), names), join(root, ...names), `${root} ${names.join('/')}`);
+    }
   }
 });

@@ -4,10 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  buildWaterfall, decodeWaterfall, entryHashFor, rewritePeers, toPublicForm, comparePaths,
+  buildWaterfall, decodeWaterfall, encodeLayers, entryHashFor, rewritePeers, toPublicForm, comparePaths,
+  comparePathStrings,
   swarmIdHex, waterfallIdHex, parseId, type BuildInput, type EntryInput, type PeerRecord,
 } from '../../src/format/index.js';
-import { readFixture, buildFixture, type FixtureInputs } from './fixtures.js';
+import { readFixture, buildFixture, FIXTURE_NAMES, type FixtureInputs } from './fixtures.js';
 import { throwsCode, hex } from './helpers.js';
 
 const treeInputs = readFixture('tree').json.inputs;
@@ -36,6 +37,22 @@ test('canonical order compares raw UTF-8 bytes, component by component, prefixes
   for (let i = 0; i < sorted.length; i++) {
     for (let j = 0; j < sorted.length; j++) assert.equal(Math.sign(comparePaths(sorted[i], sorted[j])), Math.sign(i - j), `${i} vs ${j}`);
   }
+});
+
+test('comparePathStrings orders as comparePaths over the UTF-8 bytes, surrogates and all', () => {
+  const enc = new TextEncoder();
+  const bytes = (p: string[]) => p.map((n) => enc.encode(n));
+  // Names drawn from a few code points around the UTF-16/UTF-8 order change (U+D800..U+FFFF vs U+10000 up).
+  const unit = fc.constantFrom('a', 'b', '\u00e9', '\u07ff', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{1f389}', '\ud800', '\udc00');
+  const name = fc.array(unit, { minLength: 1, maxLength: 4 }).map((us) => us.join(''));
+  const path = fc.array(name, { minLength: 1, maxLength: 3 });
+  fc.assert(
+    fc.property(path, path, (a, b) => {
+      assert.equal(Math.sign(comparePathStrings(a, b)), Math.sign(comparePaths(bytes(a), bytes(b))), JSON.stringify([a, b]));
+    }),
+    { numRuns: 2000, seed: 7 },
+  );
+  assert.ok(comparePathStrings(['\uffff'], ['\u{10000}']) < 0, 'U+FFFF sorts before U+10000 though its UTF-16 unit is larger');
 });
 
 test('a missing parent directory is refused, never added', () => {
@@ -128,4 +145,27 @@ test('ids as hex', () => {
   throwsCode(() => parseId(json.expected.swarmId.slice(2)), 'BAD_ARGUMENT');
   throwsCode(() => parseId(`${json.expected.swarmId.slice(2)}zz`), 'BAD_ARGUMENT');
   assert.deepEqual(hex(swarmIdHex(w)), w.swarmId);
+});
+
+test('without the read-back, build returns the same Waterfall and bytes as decodeWaterfall reads', () => {
+  for (const name of FIXTURE_NAMES) {
+    const { json, bytes, layers } = readFixture(name);
+    const fast = buildFixture(json.inputs, { readBack: false, checkRoots: false });
+    assert.ok(Buffer.from(fast.bytes).equals(bytes), `${name}: bytes`);
+    assert.ok(Buffer.from(fast.layers).equals(layers), `${name}: layers`);
+    const decoded = decodeWaterfall(bytes, { allowPrivateKey: json.inputs.embedPrivateKey });
+    assert.deepStrictEqual(fast.waterfall, decoded, name);
+  }
+});
+
+test('encodeLayers without the root check still refuses a layer of the wrong size', () => {
+  const { json } = readFixture('tree');
+  const built = buildFixture(json.inputs);
+  const files = built.waterfall.entries.filter((e) => !e.isDir);
+  const leaves = files.map((e) => new Uint8Array(Math.ceil(e.size / e.pieceSize) * 32));
+  // Wrong hashes of the right size pass (the caller vouches for the roots) ...
+  assert.equal(encodeLayers(built.waterfall, leaves, { checkRoots: false }).length, built.layers.length);
+  // ... a wrong count of hashes does not, nor do wrong hashes with the check on.
+  throwsCode(() => encodeLayers(built.waterfall, leaves.map((l, i) => (i === 0 ? new Uint8Array(l.length + 32) : l)), { checkRoots: false }), 'BAD_PIECE_LAYER');
+  throwsCode(() => encodeLayers(built.waterfall, leaves), 'BAD_PIECE_LAYER');
 });

@@ -92,7 +92,8 @@ function baseContentOf(e: FixtureEntry): Uint8Array {
 }
 
 /** Builds the Waterfall and its piece layer from the inputs, as the generator did. */
-export function buildFixture(inputs: FixtureInputs): BuiltFixture {
+/** `options`: as `create` builds (no read-back, layers not checked against the roots again). */
+export function buildFixture(inputs: FixtureInputs, options: { readBack?: boolean; checkRoots?: boolean } = {}): BuiltFixture {
   const leavesByPath = new Map<string, Uint8Array>();
   const entries: EntryInput[] = inputs.entries.map((e) => {
     const data = e.isDir ? new Uint8Array(0) : contentOf(e);
@@ -115,9 +116,9 @@ export function buildFixture(inputs: FixtureInputs): BuiltFixture {
     peers,
     embedPrivateKey: inputs.embedPrivateKey,
   };
-  const built = buildWaterfall(input);
+  const built = buildWaterfall(input, { readBack: options.readBack });
   const files = built.waterfall.entries.filter((e) => !e.isDir);
-  const layers = encodeLayers(built.waterfall, files.map((e) => leavesByPath.get(JSON.stringify(e.path))!));
+  const layers = encodeLayers(built.waterfall, files.map((e) => leavesByPath.get(JSON.stringify(e.path))!), { checkRoots: options.checkRoots });
   const expected: FixtureExpected = {
     size: built.bytes.length,
     swarmId: Buffer.from(built.waterfall.swarmId).toString('hex'),

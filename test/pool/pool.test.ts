@@ -221,3 +221,59 @@ describe('HashPool lifecycle', () => {
     await assert.rejects(seen!.hashBuffer(new Uint8Array(1), KiB), { code: 'POOL_ERROR' });
   });
 });
+
+describe('HashPool with this thread hashing too (inline)', () => {
+  let dir: string;
+  before(() => {
+    dir = tempDir();
+  });
+  after(() => removeDir(dir));
+
+  test('defaults: one worker fewer than cores (at least one), three tasks per worker and one here', async () => {
+    const pool = new HashPool({ inline: true, threads: 2 });
+    try {
+      assert.equal(pool.inline, true);
+      assert.equal(pool.maxInFlight, 7);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  test('a task that finds the workers busy runs here, with the same leaves and errors', async () => {
+    const pool = new HashPool({ inline: true, threads: 1 });
+    try {
+      const data = random(3 * MiB + 17);
+      const path = join(dir, 'inline.bin');
+      writeFileSync(path, data);
+      const expected = hashPieces(data, 64 * KiB);
+      const regions = Array.from({ length: 12 }, () => pool.hashRegion({ path, offset: 0, length: data.length, pieceSize: 64 * KiB }));
+      for (const r of await Promise.all(regions)) assert.deepEqual(r.leaves, expected);
+      assert.ok(pool.ranHere > 0, 'some ran on this thread');
+      assert.ok(pool.ranHere < 12, 'some ran on the worker');
+      const batch = await pool.hashFiles({ files: [{ path, size: data.length, pieceSize: 64 * KiB }] });
+      assert.deepEqual(batch.leaves, expected);
+      // Errors keep their codes on either side.
+      const missing = join(dir, 'missing');
+      const failures = Array.from({ length: 6 }, () => pool.hashFiles({ files: [{ path: missing, size: 0, pieceSize: KiB }] }));
+      for (const f of await Promise.allSettled(failures)) {
+        assert.equal(f.status, 'rejected');
+        assert.ok(f.status === 'rejected' && f.reason instanceof BytefallError && f.reason.code === 'NOT_FOUND' && f.reason.file === missing);
+      }
+      await assert.rejects(pool.hashRegion({ path: dir, offset: 0, length: 0, pieceSize: KiB }), { code: 'UNSUPPORTED_FILE' });
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  test('without inline, nothing runs here', async () => {
+    const pool = new HashPool({ threads: 1 });
+    try {
+      const path = join(dir, 'plain.bin');
+      writeFileSync(path, random(100 * KiB));
+      await Promise.all(Array.from({ length: 8 }, () => pool.hashRegion({ path, offset: 0, length: 100 * KiB, pieceSize: KiB })));
+      assert.equal(pool.ranHere, 0);
+    } finally {
+      await pool.destroy();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { BytefallError } from '../../errors.js';
 import { readKeyFile } from '../../keys/keyfile.js';
-import { scan, type ScanWarning } from '../../create/scan.js';
+import { scanChunks, type ScanWarning } from '../../create/scan.js';
 import { hashTree, type HashTreeResult } from '../../create/hash-tree.js';
 import { checkPieceSize } from '../../create/piece-size.js';
 import { parseChunking, type ChunkingMode } from '../../create/chunking.js';
@@ -50,7 +50,7 @@ export function registerCreate(program: Command): void {
     .option('--piece-size <size>', 'piece size for every file, a power of two from 1K to 16M (default: by file size)')
     .option('--chunking <mode>', 'fixed, cdc (content-defined pieces, format 1.1) or auto: cdc for files larger than 256 KiB (default: auto; fixed with --piece-size)')
     .option('--sequence <n>', 'version sequence number', '1')
-    .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
+    .option('--threads <n>', 'hashing worker threads (default: one per core but one, at most 7, and this thread hashes too)')
     .option('--embed-private-key', "write the private key into the key block (a publisher's working copy; never share it)")
     .option('--peer-record <address>', "a peer for the Waterfall's footer: host:port, [ipv6]:port or zt:<node id>:<port>, optionally #<node key hex> (repeatable)", collect, [] as string[])
     .option('-f, --force', 'overwrite an existing output file')
@@ -65,18 +65,19 @@ export function registerCreate(program: Command): void {
       const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
       const salt = opts.salt === undefined ? new Uint8Array(randomBytes(64)) : parseSalt(opts.salt);
       const peers = opts.peerRecord.map(parsePeerRecord);
-      const key = readKeyFile(opts.key);
       const layersPath = `${opts.output}.layers`;
-      for (const p of [opts.output, layersPath]) {
-        if (!opts.force && existsSync(p)) throw new BytefallError('BAD_ARGUMENT', `${p} already exists (use --force to overwrite)`, { file: p });
-      }
       const name = opts.name ?? basename(resolve(dir));
 
-      // The workers start (load their modules, compile the WASM) while this thread scans;
-      // they are gone, their memory given back, before the Waterfall is built.
-      const pool = new HashPool({ threads });
+      // The workers start (load their modules, compile the WASM) while this thread reads
+      // the key and scans; they are gone, their memory given back, before the Waterfall is built.
+      const pool = new HashPool(threads === undefined ? { inline: true } : { threads });
+      let key: ReturnType<typeof readKeyFile>;
       let done: { warnings: ScanWarning[]; hashed: HashTreeResult };
       try {
+        key = readKeyFile(opts.key);
+        for (const p of [opts.output, layersPath]) {
+          if (!opts.force && existsSync(p)) throw new BytefallError('BAD_ARGUMENT', `${p} already exists (use --force to overwrite)`, { file: p });
+        }
         done = await scanAndHash(dir, pool, out, pieceSize, chunking);
       } finally {
         await pool.destroy();
@@ -119,15 +120,17 @@ async function scanAndHash(
   pieceSize: number | undefined,
   chunking: ChunkingMode,
 ): Promise<{ warnings: ScanWarning[]; hashed: HashTreeResult }> {
-  const scanned = await scan(dir);
-  for (const w of scanned.warnings) out.warn(w.message);
+  // Hashing starts with the first entries the walk finds; the skipped ones are reported once it ends.
+  const warnings: ScanWarning[] = [];
   const progress = new Progress(out, 'hashing');
+  let hashed: HashTreeResult;
   try {
-    const hashed = await hashTree(dir, scanned.entries, { pool, pieceSize, chunking, onProgress: (p) => progress.update(p) });
-    return { warnings: scanned.warnings, hashed };
+    hashed = await hashTree(dir, scanChunks(dir, warnings), { pool, pieceSize, chunking, onProgress: (p) => progress.update(p) });
   } finally {
     progress.stop();
   }
+  for (const w of warnings) out.warn(w.message);
+  return { warnings, hashed };
 }
 
 /** Signs the Waterfall and encodes its piece layer (the layer checked against the signed entries). */
@@ -140,6 +143,11 @@ function buildAndLayers(
   hashed: HashTreeResult,
   peers: PeerRecord[],
 ): { built: Built; layers: Uint8Array } {
-  const built = buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey, peers });
-  return { built, layers: encodeLayers(built.waterfall, hashed.perFileLeaves) };
+  // Every root was computed from these layers (hashTree), and the encoder is checked by
+  // the golden files: neither a read-back of the Waterfall nor a second merkle pass is needed.
+  const built = buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey, peers }, { readBack: false });
+  // The walk lists entries in canonical order, so the layers are in entry order; were they
+  // not (the same path arrays, one by one), the full check would say so.
+  const inOrder = built.waterfall.entries.every((e, i) => e.path === hashed.entries[i].path);
+  return { built, layers: encodeLayers(built.waterfall, hashed.perFileLeaves, { checkRoots: !inOrder }) };
 }
