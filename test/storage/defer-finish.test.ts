@@ -4,7 +4,7 @@
 // kill in the middle of it counts the files already renamed as finished.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FsStorage } from '../../src/storage/fs-storage.js';
 import type { FileSpec } from '../../src/storage/layout.js';
@@ -52,6 +52,7 @@ test('deferFinish: complete files keep their staging names until finishAll; the 
   for (let i = 0; i < FILES.length; i++) assert.equal(st.status(i).complete, true);
   assert.equal(await st.finalIntact(0), true);
   writeFileSync(join(root, 'a.bin'), 'x'.repeat(3000));
+  utimesSync(join(root, 'a.bin'), new Date(2001, 1, 1), new Date(2001, 1, 1)); // a clearly different mtime, whatever the clock's grain
   assert.equal(await st.finalIntact(0), false, 'changed by hand (same size, new mtime): not what was written');
   await st.close();
 });
