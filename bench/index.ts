@@ -17,6 +17,7 @@ export const SECTIONS: Record<string, [string, string[], string]> = {
   transport: ['transport-tls.js', [], 'TLS 1.3 transport vs plain TCP on 127.0.0.1'],
   transfer: ['transfer.js', [], '1 GiB seed -> get and a 1+4 swarm vs libtorrent'],
   update: ['update-bytes.js', [], 'bytes moved by an update vs rsync, casync, BitTorrent'],
+  'update-live': ['update-live.js', [], 'an update end to end (real processes): protocol bytes received vs rsync literal data'],
   announce: ['announce-sim.js', [], 'announce request budget simulation, 10 to 100,000 nodes'],
   zt: ['zt-transport.js', [], 'libzt transport (stub in CI) vs TCP'],
 };

@@ -90,7 +90,7 @@ export function fetchWaterfallOver(wire: Wire, waterfallId: Uint8Array, size: nu
     next() {
       if (sent >= size) return false;
       const length = Math.min(MAX_BLOCK_LEN, size - sent);
-      const r = wire.request({ kind: 'waterfall', waterfallId }, sent, length);
+      const r = wire.request({ kind: 'waterfall', waterfallId, compress: true }, sent, length); // a Waterfall compresses well
       sent += length;
       return r;
     },

@@ -6,6 +6,7 @@
 // codec, the handshake checks, the request tables and the ban policy live beside it.
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
+import { wireCounters } from './counters.js';
 import { BytefallError } from '../errors.js';
 import { CHUNK_SINK, chunkSourceOf } from '../net/chunk-source.js';
 import { toHex } from '../util/hex.js';
@@ -344,6 +345,7 @@ export class Wire extends EventEmitter<WireEvents> {
   private onData(chunk: Uint8Array, transient = false): void {
     if (this.closed) return;
     this.lastReceived = Date.now();
+    wireCounters.received += chunk.length;
     try {
       if (!transient) this.parser.push(chunk, (body) => this.onFrame(body));
       else this.parser.push(chunk, (body) => this.onFrame(body.length < this.parser.reuseAbove ? new Uint8Array(body) : body));
@@ -511,6 +513,7 @@ export class Wire extends EventEmitter<WireEvents> {
         this.stream.uncork();
       });
     }
+    wireCounters.sent += bytes.length;
     if (onWritten) this.stream.write(bytes, () => onWritten());
     else this.stream.write(bytes);
     this.lastSent = Date.now();

@@ -1,0 +1,127 @@
+// Bytes an update really moves, end to end (docs/UPDATES.md): for each dataset of the update
+// benchmark (update-datasets.ts, real npm packages), real `bytefall` processes on 127.0.0.1:
+// the old version is created and seeded once in a node's directory (its state recorded), the
+// new one published and seeded elsewhere, and `bytefall update` moves the node to it. Printed:
+// the protocol bytes the updating node received and sent (after TLS, framing included: VERSION,
+// the Waterfall, HASHES, PIECE...), next to rsync's literal data on the same two trees.
+// Peak RSS of the updating process too.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bytesText } from '../src/update/plan-text.js';
+import { machineLine, printTable } from './common.js';
+import { DATASETS, unpacked } from './update-datasets.js';
+import { rsyncLiteral } from './update-peers.js';
+
+const CLI = fileURLToPath(new URL('../../bin/bytefall.js', import.meta.url));
+
+function run(args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bytefall ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+interface Events { events: Record<string, unknown>[]; exited: Promise<number | null>; kill(sig?: NodeJS.Signals): void; rssKiB: Promise<number> }
+
+/**
+ * A `bytefall ... --json` process; with `timed`, under /usr/bin/time -v when present (for its
+ * peak RSS: only for processes that exit by themselves, time does not pass on SIGINT).
+ */
+function start(args: string[], timed = false): Events {
+  const time = '/usr/bin/time';
+  const useTime = timed && spawnSync(time, ['-V'], { encoding: 'utf8' }).status === 0;
+  const child = useTime
+    ? spawn(time, ['-v', process.execPath, CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: Record<string, unknown>[] = [];
+  let buf = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    buf += s;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      try {
+        events.push(JSON.parse(buf.slice(0, nl)));
+      } catch {
+        // not JSON
+      }
+      buf = buf.slice(nl + 1);
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const rssKiB = exited.then(() => Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0));
+  return { events, exited, kill: (sig = 'SIGINT') => child.kill(sig), rssKiB };
+}
+
+async function waitFor(p: Events, match: (e: Record<string, unknown>) => boolean, ms = 120_000): Promise<Record<string, unknown>> {
+  const end = Date.now() + ms;
+  let exited = false;
+  void p.exited.then(() => (exited = true));
+  for (;;) {
+    const e = p.events.find(match);
+    if (e) return e;
+    if (exited) throw new Error(`the process exited: ${JSON.stringify(p.events.slice(-3))}`);
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+process.stdout.write(`update, end to end: real processes on 127.0.0.1, ${machineLine()}\n`);
+const rows: string[][] = [];
+const only = process.env.BYTEFALL_BENCH_DATASET;
+for (const ds of DATASETS.filter((d) => !only || d.name.startsWith(only))) {
+  process.stderr.write(`${ds.name}...\n`);
+  const work = mkdtempSync(join(tmpdir(), 'bytefall-bench-live-'));
+  try {
+    const oldDir = unpacked(ds, ds.from);
+    const newDir = unpacked(ds, ds.to);
+    const node = join(work, 'node');
+    const pub = join(work, 'pub');
+    cpSync(oldDir, node, { recursive: true, preserveTimestamps: true });
+    cpSync(oldDir, pub, { recursive: true, preserveTimestamps: true });
+    const key = join(work, 'k.key');
+    const v1 = join(work, 'v1.waterfall');
+    const v2 = join(work, 'v2.waterfall');
+    run(['keygen', key]);
+    run(['create', pub, '--key', key, '-o', v1, '-q']);
+    // The node holds v1: a seed run over its copy records its state.
+    const hold = start(['seed', v1, node, '--listen', '127.0.0.1:0']);
+    await waitFor(hold, (e) => e.event === 'complete');
+    hold.kill();
+    await hold.exited;
+    // The publisher moves its tree to the new version and publishes it.
+    rmSync(pub, { recursive: true, force: true });
+    cpSync(newDir, pub, { recursive: true, preserveTimestamps: true });
+    run(['publish', pub, '--key', key, '--from', v1, '-o', v2, '-q']);
+    const seeder = start(['seed', v2, pub, '--listen', '127.0.0.1:0']);
+    const address = (await waitFor(seeder, (e) => e.event === 'listening')).address as string;
+    await waitFor(seeder, (e) => e.event === 'complete');
+    const upd = start(['update', v2, node, '--peer', address, '--listen', '127.0.0.1:0'], true);
+    const code = await upd.exited;
+    seeder.kill();
+    await seeder.exited;
+    const done = upd.events.find((e) => e.event === 'complete');
+    if (code !== 0 || !done) throw new Error(`update exited ${code}`);
+    const verify = spawnSync(process.execPath, [CLI, 'verify', v2, node], { encoding: 'utf8' });
+    const rsync = rsyncLiteral(oldDir, newDir);
+    const got = done.wireBytesReceived as number;
+    const sent = done.wireBytesSent as number;
+    rows.push([
+      ds.name,
+      bytesText((done.bytesTotal as number) ?? 0),
+      bytesText(got),
+      bytesText(sent),
+      rsync.bytes !== undefined ? bytesText(rsync.bytes) : rsync.note ?? '-',
+      rsync.bytes ? `${(got / rsync.bytes).toFixed(2)}x` : '-',
+      `${((await upd.rssKiB) / 1024).toFixed(0)} MiB`,
+      verify.status === 0 ? 'ok' : 'FAILED',
+    ]);
+  } catch (err) {
+    rows.push([ds.name, `error: ${(err as Error).message}`]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+printTable('update, end to end', ['dataset', 'new size', 'received', 'sent', 'rsync literal', 'received / rsync', 'peak RSS (update)', 'verify'], rows);
