@@ -212,3 +212,37 @@ test('an insertion in the middle of a 100 MiB file: content-defined pieces, only
   assert.ok((done.downloaded as number) <= (u.fetch as number));
   verifyOk(v2, copy);
 });
+
+test('the publisher gives v2 to one peer and leaves; a node that comes back later learns v2 from that peer and reaches it', { timeout: 2 * T }, async (t) => {
+  const s = new Scope(t);
+  const site = s.site({ 'a.bin': 600 * KiB, 'b.bin': 200 * KiB }, '32K');
+  const served = s.path('served.waterfall');
+  for (const ext of ['', '.layers']) writeFileSync(served + ext, readFileSync(site.waterfall + ext));
+  const pub = s.bytefall('publisher', ['seed', served, site.dir, '--listen', '127.0.0.1:0']);
+  const node0 = s.bytefall('node0', ['get', site.waterfall, s.path('copy0'), '--peer', await pub.address(), '--listen', '127.0.0.1:0', '--seed']);
+  await completeAt(node0, 1);
+  // node1 gets v1 from node0 alone, then stops.
+  const args1 = ['get', site.waterfall, s.path('copy1'), '--peer', await node0.address(), '--listen', '127.0.0.1:0', '--seed'];
+  const first = s.bytefall('node1', args1);
+  await completeAt(first, 1);
+  first.kill('SIGINT');
+  await first.exit(10_000);
+  // v2 reaches node0 only; then the publisher is gone for good.
+  edit(join(site.dir, 'a.bin'), 100 * KiB, 500);
+  const v2 = s.path('v2.waterfall');
+  publish(s, site.dir, served, v2);
+  for (const ext of ['', '.layers']) writeFileSync(served + ext, readFileSync(v2 + ext));
+  await switchedTo(node0, 2);
+  await completeAt(node0, 2);
+  pub.kill('SIGKILL');
+  await pub.exited;
+  // node1 comes back with its v1 and node0's address only.
+  const again = s.bytefall('node1-again', args1);
+  const found = await again.event('version-found', T);
+  assert.equal(found.sequence, 2);
+  assert.match(String(found.from), new RegExp(`^${(await node0.address()).replace(/[.]/g, '\\.')} `), 'learned from node0 (gossip), not from the publisher');
+  await completeAt(again, 2);
+  verifyOk(v2, s.path('copy1'));
+  const u = again.events.find((e) => e.event === 'updating')!;
+  assert.equal(u.fetch, 32 * KiB, `one 32 KiB piece fetched: ${JSON.stringify(u)}`);
+});
