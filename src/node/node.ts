@@ -78,7 +78,11 @@ export class Node {
     if (this.server) throw new BytefallError('BAD_ARGUMENT', 'the node is already listening');
     const server = await this.opts.transport.listen(address);
     server.on('connection', (conn) => this.incoming(conn));
-    server.on('refused', (remote, err) => this.log(`refused ${formatAddress(remote)}: ${err.message}`));
+    server.on('refused', (remote, err) => {
+      // A peer that hangs up in the middle of its handshake (e.g. the loser of two crossing dials) is not news.
+      if ((err.cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') return;
+      this.log(`refused ${formatAddress(remote)}: ${err.message}`);
+    });
     server.on('error', (err) => this.log(`listener: ${err.message}`));
     this.server = server;
     return server.address;
