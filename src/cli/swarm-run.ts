@@ -1,9 +1,10 @@
 // What `seed` and `get` share: set up a node (key, TCP + TLS or ZeroTier transport, listener),
 // find the Waterfall (a file, the state folder, or fetched by swarm id from --peer or from peers
-// the announce services name) and its piece layer, open the storage, run the swarm with its
+// the announce services name) and its piece layer, open the storage, run the swarm (and the
+// versions it follows, versions.ts and src/update/follow.ts) with its
 // announce services and a progress display, and stop cleanly on Ctrl-C (SIGINT) or SIGTERM:
 // no new peers, pieces under way written, resume state saved, wires closed, transport closed.
-import { mkdirSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BytefallError } from '../errors.js';
 import { decodeLayers, encodeLayers } from '../format/layers.js';
@@ -23,10 +24,8 @@ import { FsStorage } from '../storage/fs-storage.js';
 import { fileSpecsOf } from '../swarm/file-specs.js';
 import { fetchWaterfall } from '../swarm/metadata.js';
 import { Swarm, type SwarmOptions } from '../swarm/session.js';
-import { PieceHashes } from '../swarm/piece-hashes.js';
 import { Follower } from '../update/follow.js';
-import { openNextStorage } from '../update/prepare.js';
-import { finishSwitch, readSwitchJournal } from '../update/switch.js';
+import { chooseCurrent, finishInterruptedSwitch, watchFollowFile } from './versions.js';
 import { toHex } from '../util/hex.js';
 import { wireCounters } from '../wire/counters.js';
 import { Output, formatBytes } from './output.js';
@@ -171,7 +170,7 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
     const offers = () => {
       const next = state.readNext(waterfall.swarmId);
       if (next && next.waterfall.sequence > waterfall.sequence && next.layers) {
-        f.offerLocal(next.bytes, new PieceHashes(next.waterfall, next.layers).encode(), 'an update left unfinished');
+        f.offerLocal(next.bytes, next.layers, 'an update left unfinished');
       }
       if (offered) f.offerLocal(offered.bytes, offered.layers, offered.source);
     };
@@ -298,83 +297,6 @@ function versionAvailable(display: SwarmDisplay, r: VersionRecord, url: string):
   );
 }
 
-/**
- * The version to run: the one this directory holds (its state folder) unless the file given is
- * of another swarm or there is none; a given file newer than that is offered as an update, an
- * older one is ignored (no rollback).
- */
-function chooseCurrent(
-  found: { waterfall: Waterfall; served: Uint8Array },
-  state: StateDir,
-  display: SwarmDisplay,
-): { waterfall: Waterfall; served: Uint8Array; offered?: { bytes: Uint8Array; layers?: Uint8Array; source: string } } {
-  const held = state.readWaterfall(found.waterfall.swarmId);
-  if (!held || held.waterfall.sequence === found.waterfall.sequence) return found;
-  if (held.waterfall.sequence > found.waterfall.sequence) {
-    display.event(
-      { event: 'version-held', sequence: held.waterfall.sequence, given: found.waterfall.sequence },
-      `this directory holds version ${held.waterfall.sequence}; the Waterfall given is version ${found.waterfall.sequence} (older): running version ${held.waterfall.sequence}`,
-    );
-    return { waterfall: held.waterfall, served: held.bytes };
-  }
-  const file = (found as { file?: string }).file;
-  const layers = file && existsSync(`${file}.layers`) ? new Uint8Array(readFileSync(`${file}.layers`)) : undefined;
-  display.event(
-    { event: 'version-given', sequence: found.waterfall.sequence, held: held.waterfall.sequence },
-    `this directory holds version ${held.waterfall.sequence}; updating it to version ${found.waterfall.sequence}`,
-  );
-  return { waterfall: held.waterfall, served: held.bytes, offered: { bytes: found.served, layers, source: file ?? 'the Waterfall given' } };
-}
-
-/** A switch a crash interrupted (docs/UPDATES.md, "The switch"): finished before anything else. */
-async function finishInterruptedSwitch(dir: string, state: StateDir, display: SwarmDisplay): Promise<void> {
-  const j = readSwitchJournal(state);
-  if (!j) return;
-  const cur = state.readWaterfall();
-  const next = cur ? state.readNext(cur.waterfall.swarmId) : undefined;
-  if (!next || next.waterfall.sequence !== j.to || !next.layers) {
-    display.log('ignoring a switch journal without its version');
-    return;
-  }
-  const st = await openNextStorage(dir, state, next.waterfall, next.layers, false); // finishes the renames
-  await st.close();
-  await finishSwitch(dir, state, j, next.bytes, new PieceHashes(next.waterfall, next.layers).encode());
-  display.event({ event: 'switched', sequence: j.to, resumed: true }, `finished switching to version ${j.to} (interrupted before)`);
-}
-
-/** Polls a Waterfall file; each newer version written there (with its .layers) is offered. */
-function watchFollowFile(file: string, f: Follower): () => void {
-  let last = '';
-  const check = () => {
-    let bytes: Uint8Array;
-    let sig: string;
-    try {
-      const stamp = (p: string) => (existsSync(p) ? `${statSync(p).size}:${statSync(p).mtimeMs}` : '-');
-      sig = `${stamp(file)}/${stamp(`${file}.layers`)}`;
-      if (sig === last) return;
-      bytes = new Uint8Array(readFileSync(file));
-    } catch {
-      return;
-    }
-    last = sig;
-    let layers: Uint8Array | undefined;
-    try {
-      layers = new Uint8Array(readFileSync(`${file}.layers`));
-    } catch {
-      layers = undefined;
-    }
-    let served = bytes;
-    try {
-      served = rewritePeers(bytes, []);
-    } catch {
-      // judged (and refused) as it is
-    }
-    f.offerLocal(served, layers, file);
-  };
-  const timer = setInterval(check, 1000);
-  timer.unref?.();
-  return () => clearInterval(timer);
-}
 
 /** The Waterfall of a swarm id: kept in the state folder, or fetched from --peer or from the peers the announce services name. */
 async function findWaterfall(

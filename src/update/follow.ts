@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { unlink } from 'node:fs/promises';
 import { BytefallError } from '../errors.js';
-import { decodeLayers, layerRecordLen, pieceCountOf } from '../format/layers.js';
+import { decodeLayers, encodeLayers, layerRecordLen, pieceCountOf } from '../format/layers.js';
 import type { Waterfall } from '../format/model.js';
 import type { HashPool } from '../hash/pool.js';
 import type { StateDir } from '../node/state-dir.js';
@@ -87,8 +87,11 @@ export class Follower extends EventEmitter<FollowerEvents> {
     this.stopped = true;
   }
 
-  /** A newer version from a file (with its layer), or left by an earlier run: judged, then updated to. */
-  offerLocal(served: Uint8Array, layers: Uint8Array | undefined, source: string): boolean {
+  /**
+   * A newer version from a file, or left by an earlier run: judged, then updated to. `layers`:
+   * the layer file's bytes, or its layers already decoded and checked against this Waterfall.
+   */
+  offerLocal(served: Uint8Array, layers: Uint8Array | readonly Uint8Array[] | undefined, source: string): boolean {
     const v = this.gate.judge(served);
     if (v.kind === 'same') return false;
     if (v.kind !== 'newer') {
@@ -101,7 +104,7 @@ export class Follower extends EventEmitter<FollowerEvents> {
     }
     let decoded: Uint8Array[];
     try {
-      decoded = decodeLayers(layers, v.waterfall);
+      decoded = Array.isArray(layers) ? [...layers] : decodeLayers(layers as Uint8Array, v.waterfall);
     } catch (err) {
       this.o.event({ event: 'version-refused', sequence: v.waterfall.sequence, from: source, error: (err as BytefallError).code }, `version ${v.waterfall.sequence} from ${source}: ${(err as Error).message}`);
       return false;
@@ -245,7 +248,7 @@ export class Follower extends EventEmitter<FollowerEvents> {
   private async update(next: Offer): Promise<void> {
     const { dir, state, pool } = this.o;
     const old = this.current;
-    const layerBytes = new PieceHashes(next.waterfall, next.layers).encode();
+    const layerBytes = encodeLayers(next.waterfall, next.layers);
     state.saveNext(next.served, layerBytes);
     const oldIndex = new Map(old.storage.layout.files.map((f, i) => [f.path.join('/'), i]));
     const intactOf = async (path: string) => {

@@ -21,7 +21,6 @@ import { FsStorage } from '../storage/fs-storage.js';
 import { fileSpecsOf } from '../swarm/file-specs.js';
 import { verifyOnPool } from '../swarm/download.js';
 import { planUpdate, type UpdatePlan } from './plan.js';
-import { piecesOf } from './pieces.js';
 
 export interface VersionData {
   waterfall: Waterfall;
@@ -103,20 +102,14 @@ export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
         placed += m.size;
       }
     }
-    // 3. Pieces of changed and added files found in old files.
-    const pieceAt = new Map<string, number>(); // "<file>:<offset>" -> piece index in the file
-    for (const c of [...plan.changed, ...plan.added]) {
-      const file = fileOf.get(keyOf(c.path))!;
-      const entry = o.next.waterfall.entries.filter((e) => !e.isDir)[file];
-      for (const p of piecesOf(entry, o.next.layers[file])) pieceAt.set(`${file}:${p.offset}`, p.index);
-    }
+    // 3. Pieces of changed and added files found in old files (the layout knows every piece's offset).
     const window = new Set<Promise<void>>();
     let mismatched = 0;
     for (const copy of plan.copies) {
       if (o.stopped?.()) break;
       const targets = copy.to
-        .map((t) => ({ file: fileOf.get(keyOf(t.path))!, offset: t.offset }))
-        .map((t) => ({ file: t.file, piece: pieceAt.get(`${t.file}:${t.offset}`)! }))
+        .map((t) => fileOf.get(keyOf(t.path))!)
+        .map((file, i) => ({ file, piece: layout.pieceAt(file, copy.to[i].offset) }))
         .filter((t) => !storage.isVerified(t.file, t.piece));
       if (targets.length === 0) continue;
       const job = (async () => {
