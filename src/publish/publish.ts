@@ -120,8 +120,15 @@ export async function publishNext(dir: string, prev: PreviousVersion, opts: Publ
 
   const counts = { reused: 0, same: 0, changed: 0, added: 0 };
   const layerOf = new Map<string, Uint8Array>();
+  // A directory that was already there keeps the times it had: adding or renaming a file in it
+  // changes its mtime, and through its entry hash the parent hash of every entry under it, so
+  // each publish would rewrite (and a Waterfall delta would carry) all of them for nothing.
+  const dirsBefore = new Map(prev.waterfall.entries.filter((e) => e.isDir).map((e) => [key(e.path), e]));
   const entries: EntryInput[] = scanned.map((e) => {
-    if (e.isDir) return dirInput(e);
+    if (e.isDir) {
+      const was = dirsBefore.get(key(e.path));
+      return was ? { ...dirInput(e), created: was.created, changed: was.changed } : dirInput(e);
+    }
     const k = key(e.path);
     const p = before.get(k);
     const kept = reuse.get(k);

@@ -119,8 +119,13 @@ describe('publishNext', () => {
     for (const rel of grown) appendFileSync(join(dir, rel), 'more');
     writeFileSync(join(dir, 'site/new.html'), 'new');
     rmSync(join(dir, name(30)));
+    utimesSync(join(dir, 'site'), new Date(), new Date(Date.now() + 9000)); // its mtime moved (it does on a real add too)
     pool.reset();
     v3 = await publishNext(dir, prevOf(v2), { pool, seed: SEED, publishTime: 3 });
+    // The directory keeps its times, so neither its entry nor those under it change for it.
+    const entry = (w: Waterfall, rel: string) => w.entries.find((e) => e.path.join('/') === rel)!;
+    assert.deepEqual(entry(v3.waterfall, 'site').hash, entry(v2.waterfall, 'site').hash, 'the directory entry');
+    assert.deepEqual(entry(v3.waterfall, name(40)).hash, entry(v2.waterfall, name(40)).hash, 'an unchanged file under it');
     const expectedBytes = [...changed, ...touched, ...grown, 'site/new.html'].reduce((n, rel) => n + sizeOf(rel), 0);
     assert.equal(pool.bytes, expectedBytes);
     assert.equal(v3.stats.bytesHashed, expectedBytes);
