@@ -4,7 +4,9 @@
 // new one published and seeded elsewhere, and `bytefall update` moves the node to it. Printed:
 // the protocol bytes the updating node received and sent (after TLS, framing included: VERSION,
 // the Waterfall, HASHES, PIECE...), next to rsync's literal data on the same two trees.
-// Peak RSS of the updating process too.
+// A second copy of the old node learns the new version from the seeder alone (VERSION, the
+// Waterfall and the hashes over the wire too). Both directions are printed next to rsync's
+// total. Peak RSS of the updating process too.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +53,7 @@ function start(args: string[], timed = false): Events {
   });
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  if (process.env.BYTEFALL_DEBUG_DELTA) void exited.then(() => process.stderr.write(err.split('\n').filter((l) => l.startsWith('delta')).join('\n') + '\n'));
   const rssKiB = exited.then(() => Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0));
   return { events, exited, kill: (sig = 'SIGINT') => child.kill(sig), rssKiB };
 }
@@ -91,32 +94,54 @@ for (const ds of DATASETS.filter((d) => !only || d.name.startsWith(only))) {
     await waitFor(hold, (e) => e.event === 'complete');
     hold.kill();
     await hold.exited;
-    // The publisher moves its tree to the new version and publishes it.
-    rmSync(pub, { recursive: true, force: true });
-    cpSync(newDir, pub, { recursive: true, preserveTimestamps: true });
+    // The publisher moves its tree to the new version in place, as a publisher edits its site:
+    // only changed files are rewritten (rsync -c), so the others keep their creation times. Without
+    // rsync the tree is copied again, and every entry's creation time changes in the Waterfall.
+    const synced = spawnSync('rsync', ['-a', '-c', '--delete', `${newDir}/`, `${pub}/`, '--exclude', '.bytefall']);
+    if (process.env.BYTEFALL_BENCH_BREAKDOWN) process.stderr.write(`rsync into the publisher's tree: ${synced.status} ${synced.stderr}\n`);
+    if (synced.status !== 0) {
+      rmSync(pub, { recursive: true, force: true });
+      cpSync(newDir, pub, { recursive: true, preserveTimestamps: true });
+    }
     run(['publish', pub, '--key', key, '--from', v1, '-o', v2, '-q']);
+    // A second node holding v1, for the run where it learns v2 from the seeder alone.
+    const follower = join(work, 'follower');
+    cpSync(node, follower, { recursive: true, preserveTimestamps: true });
     const seeder = start(['seed', v2, pub, '--listen', '127.0.0.1:0']);
     const address = (await waitFor(seeder, (e) => e.event === 'listening')).address as string;
     await waitFor(seeder, (e) => e.event === 'complete');
     const upd = start(['update', v2, node, '--peer', address, '--listen', '127.0.0.1:0'], true);
     const code = await upd.exited;
-    seeder.kill();
-    await seeder.exited;
     const done = upd.events.find((e) => e.event === 'complete');
     if (code !== 0 || !done) throw new Error(`update exited ${code}`);
+    // The follower runs `seed` of v1 with the seeder as its peer: VERSION, the new Waterfall
+    // (asked as a delta of its own), the hashes of changed files and the pieces all come over the wire.
+    const fol = start(['seed', v1, follower, '--peer', address, '--listen', '127.0.0.1:0']);
+    const folDone = await waitFor(fol, (e) => e.event === 'complete' && e.sequence === 2).catch(() => undefined);
+    fol.kill();
+    await fol.exited;
+    seeder.kill();
+    await seeder.exited;
     const verify = spawnSync(process.execPath, [CLI, 'verify', v2, node], { encoding: 'utf8' });
+    const verifyFol = spawnSync(process.execPath, [CLI, 'verify', v2, follower], { encoding: 'utf8' });
     const rsync = rsyncLiteral(oldDir, newDir);
     const got = done.wireBytesReceived as number;
     const sent = done.wireBytesSent as number;
+    const ratio = (n: number, d?: number) => (d ? `${(n / d).toFixed(2)}x` : '-');
+    const folGot = folDone?.wireBytesReceived as number | undefined;
+    const folSent = folDone?.wireBytesSent as number | undefined;
     rows.push([
       ds.name,
       bytesText((done.bytesTotal as number) ?? 0),
-      bytesText(got),
+      bytesText(got) + (process.env.BYTEFALL_BENCH_BREAKDOWN ? ' ' + JSON.stringify(done.wireBytesReceivedByType) : ''),
       bytesText(sent),
       rsync.bytes !== undefined ? bytesText(rsync.bytes) : rsync.note ?? '-',
-      rsync.bytes ? `${(got / rsync.bytes).toFixed(2)}x` : '-',
+      ratio(got, rsync.bytes),
+      folGot !== undefined ? `${bytesText(folGot)} (${ratio(folGot, rsync.bytes)})` + (process.env.BYTEFALL_BENCH_BREAKDOWN ? ' ' + JSON.stringify(folDone!.wireBytesReceivedByType) : '') : 'did not reach v2',
+      `${bytesText(got + sent)} / ${rsync.total ? bytesText(rsync.total) : '-'} (${ratio(got + sent, rsync.total)})`,
+      folGot !== undefined ? bytesText(folGot + folSent!) : '-',
       `${((await upd.rssKiB) / 1024).toFixed(0)} MiB`,
-      verify.status === 0 ? 'ok' : 'FAILED',
+      verify.status === 0 && verifyFol.status === 0 ? 'ok' : 'FAILED',
     ]);
   } catch (err) {
     rows.push([ds.name, `error: ${(err as Error).message}`]);
@@ -124,4 +149,8 @@ for (const ds of DATASETS.filter((d) => !only || d.name.startsWith(only))) {
     rmSync(work, { recursive: true, force: true });
   }
 }
-printTable('update, end to end', ['dataset', 'new size', 'received', 'sent', 'rsync literal', 'received / rsync', 'peak RSS (update)', 'verify'], rows);
+printTable('update, end to end', [
+  'dataset', 'new size', 'received', 'sent', 'rsync literal', 'received / rsync',
+  'learned from a peer: received (/ rsync)', 'both ways / rsync both ways', 'learned from a peer: both ways', 'peak RSS (update)', 'verify',
+], rows);
+process.stdout.write('received: `update <new.waterfall> <dir> --peer` (the Waterfall and its .layers given); learned from a peer: `seed <old.waterfall>` meets the seeder and fetches the Waterfall and hashes too. Both ways: received + sent; rsync both ways: its total bytes sent + received.\n');

@@ -27,7 +27,7 @@ import { Swarm, type SwarmOptions } from '../swarm/session.js';
 import { Follower } from '../update/follow.js';
 import { chooseCurrent, finishInterruptedSwitch, watchFollowFile } from './versions.js';
 import { toHex } from '../util/hex.js';
-import { wireCounters } from '../wire/counters.js';
+import { receivedByType, wireCounters } from '../wire/counters.js';
 import { Output, formatBytes } from './output.js';
 import { readWaterfallFile } from './read-waterfall.js';
 import { SwarmDisplay } from './swarm-progress.js';
@@ -258,7 +258,7 @@ async function drive(o: SwarmRunOptions, f: Follower, display: SwarmDisplay, sig
       const text = o.download || swarm !== first
         ? `complete: version ${swarm.waterfall.sequence}, ${formatBytes(s.bytesTotal)} verified (downloaded ${formatBytes(s.downloaded)} in ${secs.toFixed(1)} s)`
         : `serving all ${formatBytes(s.bytesTotal)}`;
-      display.event({ event: 'complete', sequence: swarm.waterfall.sequence, ...s, seconds: secs, wireBytesReceived: wireCounters.received, wireBytesSent: wireCounters.sent }, text);
+      display.event({ event: 'complete', sequence: swarm.waterfall.sequence, ...s, seconds: secs, wireBytesReceived: wireCounters.received, wireBytesSent: wireCounters.sent, wireBytesReceivedByType: { ...receivedByType } }, text);
       if (!o.keepSeeding) return 0;
       // Seeding: wait for the next version to complete (or a signal).
       const nextVersion = new Promise<void>((resolve) => f.once('switched', () => resolve()));

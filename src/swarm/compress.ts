@@ -6,9 +6,10 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, deflateRaw } from 'node:zlib';
 import {
-  CAP_BROTLI, CAP_DEFLATE, CAP_DICT, DICT_WINDOW_LEN, ENCODING_BROTLI, ENCODING_DEFLATE, ENCODING_DICT, ENCODING_RAW,
+  CAP_BROTLI, CAP_DEFLATE, CAP_DELTA, CAP_DICT, DICT_WINDOW_LEN, ENCODING_BROTLI, ENCODING_DEFLATE, ENCODING_DELTA, ENCODING_DICT, ENCODING_RAW,
 } from '../wire/constants.js';
-import type { RequestMsg } from '../wire/messages.js';
+import { encodeDelta } from '../wire/delta.js';
+import type { DeltaAsk, RequestMsg } from '../wire/messages.js';
 
 const deflateAsync = promisify(deflateRaw);
 const brotliAsync = promisify(brotliCompress);
@@ -23,6 +24,8 @@ const PROBE_GAIN = 1 / 32;
 export interface EncodeAsk {
   /** Where the dictionary window is among our pieces (undefined: we do not hold the dictionary piece). */
   dict?: { file: number; piece: number; offset: number; length: number };
+  /** The signature of the requester's base (the delta flag), for encoding 4. */
+  delta?: DeltaAsk;
 }
 
 /** The bytes of the dictionary window a kind-3 request names, within its piece: [offset, offset + length). */
@@ -32,18 +35,24 @@ export function dictionaryWindow(ref: Extract<RequestMsg['ref'], { kind: 'dict' 
 
 /** Whether a request asks for a compressed answer at all. */
 export function wantsCompression(m: RequestMsg): boolean {
-  return m.ref.kind === 'dict' || m.ref.compress === true;
+  return m.ref.kind === 'dict' || m.ref.compress === true || m.ref.delta !== undefined;
 }
 
 /**
- * The smallest answer for `data`: encoding 3 with `dictionary` (when given and negotiated),
- * else brotli or deflate (as negotiated), else raw. Never larger than `data`.
+ * The smallest answer for `data`: encoding 4 against the requester's signature `delta`, or 3
+ * with `dictionary` (when given and negotiated), else brotli or deflate (as negotiated), else
+ * raw. Never larger than `data`.
  */
-export async function encodeBlock(data: Uint8Array, capabilities: number, dictionary?: Uint8Array): Promise<{ encoding: number; data: Uint8Array }> {
+export async function encodeBlock(data: Uint8Array, capabilities: number, dictionary?: Uint8Array, delta?: DeltaAsk): Promise<{ encoding: number; data: Uint8Array }> {
   let best = { encoding: ENCODING_RAW, data };
   const take = (encoding: number, out: Uint8Array) => {
     if (out.length < best.data.length) best = { encoding, data: out };
   };
+  if (delta && capabilities & CAP_DELTA) {
+    const ops = encodeDelta(data, delta.signature, delta.blockLen);
+    if (ops) take(ENCODING_DELTA, await deflateAsync(ops, { level: DEFLATE_LEVEL }));
+    if (process.env.BYTEFALL_DEBUG_DELTA) process.stderr.write(`delta: block ${data.length} B=${delta.blockLen} sig=${delta.signature.length} ops=${ops?.length} best=${best.encoding}:${best.data.length}\n`);
+  }
   if (dictionary && capabilities & CAP_DICT) take(ENCODING_DICT, await deflateAsync(data, { level: DEFLATE_LEVEL, dictionary }));
   if (capabilities & (CAP_DEFLATE | CAP_BROTLI)) {
     const probe = await deflateAsync(data, { level: capabilities & CAP_BROTLI ? 1 : DEFLATE_LEVEL });

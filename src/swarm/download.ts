@@ -9,7 +9,7 @@ import type { HashPool } from '../hash/pool.js';
 import type { InFlight } from '../wire/requests.js';
 import { MAX_BLOCK_LEN, MAX_REQUESTS_IN_FLIGHT, REJECT_NOT_HAVE } from '../wire/constants.js';
 import type { Peer } from './peer.js';
-import { blockLenFor, blockRef, planPiece } from './compress-fetch.js';
+import { blockLenFor, blockRef, deltaFailed, planPiece } from './compress-fetch.js';
 import { PieceAssembly } from './piece-assembly.js';
 import { pipelineDepth } from './picker-pipeline.js';
 import type { Swarm } from './session.js';
@@ -200,7 +200,7 @@ export class Downloader {
   private requestBlock(peer: Peer, a: PieceAssembly): void {
     const block = a.nextBlock++;
     const { offset, length } = a.block(block);
-    const { ref, dictionary } = blockRef(this.s, a, offset);
+    const { ref, dictionary } = blockRef(this.s, a, offset, length);
     const r = peer.wire.request(ref, offset, length, dictionary);
     a.reqIds.set(block, r.reqId);
     peer.blockRequests.set(r.reqId, { assembly: a, block });
@@ -223,6 +223,14 @@ export class Downloader {
     try {
       const leaf = s.hashes.leaf(a.file, a.pieceInFile);
       const ok = leaf !== undefined && (await verifyOnPool(s.pool, a.buffer, leaf));
+      if (!ok && a.delta) {
+        // Rebuilt from our own bytes by the peer's delta: a checksum collision looks the same
+        // as a lie, so the piece is asked for again without a delta, and nobody is banned.
+        s.picker.failed(a.piece);
+        deltaFailed(s, a.piece);
+        s.warn(`piece ${a.piece} (${s.describePiece(a.piece)}) rebuilt from a delta does not match its hash: asking for it whole`);
+        return;
+      }
       if (!ok) {
         s.picker.failed(a.piece);
         s.stats.badPieces++;

@@ -14,6 +14,8 @@ export class PieceAssembly {
   readonly reqIds = new Map<number, number>();
   /** Requests held back (its dictionary is being read: compress-fetch.ts). */
   held = false;
+  /** Some block was asked for with a delta signature (a bad result is then not the peer's fault alone). */
+  delta = false;
   private readonly got: Uint8Array;
 
   constructor(

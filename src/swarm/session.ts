@@ -98,6 +98,8 @@ export interface NewerVersion {
   sequence: number;
   waterfallId: Uint8Array;
   waterfallSize: number;
+  /** The signed header the VERSION carried (public form, 640 bytes), when it did. */
+  header?: Uint8Array;
 }
 
 const DEFAULTS: SwarmTuning = {
@@ -298,11 +300,11 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
   }
 
   /** A peer announced another version: reported (event `newer`) when its sequence is greater than ours. */
-  notifyNewerVersion(peer: Peer, m: { sequence: number; waterfallId: Uint8Array; waterfallSize: number }): void {
+  notifyNewerVersion(peer: Peer, m: { sequence: number; waterfallId: Uint8Array; waterfallSize: number; header?: Uint8Array }): void {
     peer.version = { sequence: m.sequence, waterfallId: m.waterfallId.slice() };
     // Greater: an update. Equal (and another id): the key signed twice, which the follower records.
     if (m.sequence < this.waterfall.sequence || this.stopped) return;
-    this.emit('newer', { peer, sequence: m.sequence, waterfallId: peer.version.waterfallId, waterfallSize: m.waterfallSize });
+    this.emit('newer', { peer, sequence: m.sequence, waterfallId: peer.version.waterfallId, waterfallSize: m.waterfallSize, ...(m.header ? { header: m.header.slice() } : {}) });
   }
 
   /** Stops fetching (a newer version is being prepared): pieces under way are dropped; serving goes on. */

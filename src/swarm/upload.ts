@@ -53,7 +53,7 @@ export class Uploader {
       if (m.offset + m.length > s.servedWaterfall.length) return void wire.reject(m.reqId, REJECT_INVALID);
       const block = s.servedWaterfall.subarray(m.offset, m.offset + m.length);
       if (!wantsCompression(m)) return void wire.piece(m.reqId, block);
-      void encodeBlock(block, wire.handshake?.capabilities ?? 0).then((e) => wire.piece(m.reqId, e.data, undefined, e.encoding));
+      void encodeBlock(block, wire.handshake?.capabilities ?? 0, undefined, m.ref.delta).then((e) => wire.piece(m.reqId, e.data, undefined, e.encoding));
       return;
     }
     let piece: number | undefined;
@@ -227,7 +227,7 @@ export class Uploader {
   /** What a request that welcomes compression asks of its answer; the dictionary window of kind 3 when we hold its piece. */
   private encodeAsk(m: RequestMsg): EncodeAsk | undefined {
     if (!wantsCompression(m)) return undefined;
-    if (m.ref.kind !== 'dict') return {};
+    if (m.ref.kind !== 'dict') return m.ref.delta ? { delta: m.ref.delta } : {};
     const s = this.s;
     const dictPiece = this.pieceOfLeaf(m.ref.dictLeaf, m.ref.dictLength);
     if (dictPiece === undefined) return {}; // not held: compressed without it, if that helps
@@ -245,7 +245,7 @@ export class Uploader {
       dictionary = await s.storage.read(d.file, d.offset, d.length);
       if (!s.storage.isVerified(d.file, d.piece) || s.isSuspect(d.file)) dictionary = undefined; // invalidated while we read
     }
-    return encodeBlock(data, peer.wire.handshake?.capabilities ?? 0, dictionary);
+    return encodeBlock(data, peer.wire.handshake?.capabilities ?? 0, dictionary, ask.delta);
   }
 
   /** Block buffers are reused once the socket is done with them: no garbage per block served. */

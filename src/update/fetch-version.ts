@@ -5,9 +5,12 @@
 // Waterfall is judged by the caller (accept.ts); every run of hashes is checked against the
 // entry hash it belongs to before it is kept.
 import { BytefallError } from '../errors.js';
+import { equalBytes } from '../format/bytes.js';
+import { waterfallIdOf } from '../format/digests.js';
 import type { Waterfall } from '../format/model.js';
 import type { PieceHashes } from '../swarm/piece-hashes.js';
-import { MAX_BLOCK_LEN, REJECT_NOT_HAVE } from '../wire/constants.js';
+import { CAP_DELTA, MAX_BLOCK_LEN, MIN_SERVED_WATERFALL_LEN, REJECT_NOT_HAVE, WATERFALL_ENTRY_LEN, WATERFALL_HEADER_LEN } from '../wire/constants.js';
+import { deltaBlockLen, deltaSignature } from '../wire/delta.js';
 import type { InFlight } from '../wire/requests.js';
 import type { Wire } from '../wire/wire.js';
 
@@ -79,10 +82,35 @@ function exchange<T>(wire: Wire, make: (fail: (e: BytefallError) => void) => Exc
   });
 }
 
-/** The served form of version `waterfallId` (`size` bytes, as its VERSION said), in blocks of at most 128 KiB. */
-export function fetchWaterfallOver(wire: Wire, waterfallId: Uint8Array, size: number, opts: { maxBytes?: number; timeoutMs?: number } = {}): Promise<Uint8Array> {
+/** Bytes of the base around a block's offset that its delta signature covers, each side (entries added or removed before it shift it). */
+const WATERFALL_DELTA_SLACK = 32 * 1024;
+
+/**
+ * The served form of version `waterfallId` (`size` bytes, as its VERSION said), in blocks of at
+ * most 128 KiB. With `base` (the Waterfall we hold) and a peer that speaks DELTA, each block is
+ * asked for with a delta signature of the base around the same offset, in 64-byte blocks (a
+ * Waterfall's own block size): only changed blocks travel. A result that is not the version
+ * asked for (a checksum collision, or a lie) is fetched again whole before anyone judges it.
+ */
+export async function fetchWaterfallOver(wire: Wire, waterfallId: Uint8Array, size: number, opts: { maxBytes?: number; timeoutMs?: number; base?: Uint8Array } = {}): Promise<Uint8Array> {
   const max = opts.maxBytes ?? 256 << 20;
-  if (size > max || size <= 0) return Promise.reject(new BytefallError('BAD_SIZE', `the peer's Waterfall is ${size} bytes (limit ${max})`));
+  if (size > max || size <= 0) throw new BytefallError('BAD_SIZE', `the peer's Waterfall is ${size} bytes (limit ${max})`);
+  const delta = opts.base && ((wire.handshake?.capabilities ?? 0) & CAP_DELTA) !== 0 ? opts.base : undefined;
+  const bytes = await fetchServed(wire, waterfallId, size, opts.timeoutMs ?? 60_000, delta);
+  if (!delta || servedIdMatches(bytes, waterfallId)) return bytes;
+  return fetchServed(wire, waterfallId, size, opts.timeoutMs ?? 60_000);
+}
+
+/** Whether `served` (a served form) hashes to `waterfallId`; false when its size is not one. */
+export function servedIdMatches(served: Uint8Array, waterfallId: Uint8Array): boolean {
+  const n = (served.length - MIN_SERVED_WATERFALL_LEN) / WATERFALL_ENTRY_LEN;
+  if (!Number.isInteger(n) || n < 0) return false;
+  const footer = WATERFALL_HEADER_LEN + n * WATERFALL_ENTRY_LEN;
+  const id = waterfallIdOf(served.subarray(0, WATERFALL_HEADER_LEN), served.subarray(WATERFALL_HEADER_LEN, footer), served.subarray(footer, footer + 64));
+  return equalBytes(id, waterfallId);
+}
+
+function fetchServed(wire: Wire, waterfallId: Uint8Array, size: number, timeoutMs: number, base?: Uint8Array): Promise<Uint8Array> {
   const bytes = new Uint8Array(size);
   let sent = 0;
   let got = 0;
@@ -90,7 +118,11 @@ export function fetchWaterfallOver(wire: Wire, waterfallId: Uint8Array, size: nu
     next() {
       if (sent >= size) return false;
       const length = Math.min(MAX_BLOCK_LEN, size - sent);
-      const r = wire.request({ kind: 'waterfall', waterfallId, compress: true }, sent, length); // a Waterfall compresses well
+      const window = base?.subarray(Math.max(0, sent - WATERFALL_DELTA_SLACK), Math.min(base.length, sent + length + WATERFALL_DELTA_SLACK));
+      const blockLen = window ? deltaBlockLen(window.length, 64) : 0;
+      const r = window && window.length >= blockLen
+        ? wire.request({ kind: 'waterfall', waterfallId, compress: true, delta: { blockLen, signature: deltaSignature(window, blockLen) } }, sent, length, window)
+        : wire.request({ kind: 'waterfall', waterfallId, compress: true }, sent, length); // a Waterfall compresses well
       sent += length;
       return r;
     },
@@ -100,7 +132,7 @@ export function fetchWaterfallOver(wire: Wire, waterfallId: Uint8Array, size: nu
       got += data.length;
     },
     done: () => (got === size ? bytes : undefined),
-  }), opts.timeoutMs ?? 60_000);
+  }), timeoutMs);
 }
 
 /** Fills `hashes` (of `waterfall`) with every run it lacks; a run whose proof fails rejects with WIRE_BAD_DATA. */

@@ -109,6 +109,7 @@ export class Follower extends EventEmitter<FollowerEvents> {
       this.o.event({ event: 'version-refused', sequence: v.waterfall.sequence, from: source, error: (err as BytefallError).code }, `version ${v.waterfall.sequence} from ${source}: ${(err as Error).message}`);
       return false;
     }
+    this.known.add(toHex(v.waterfall.waterfallId)); // a peer announcing it too need not send it
     this.enqueue({ waterfall: v.waterfall, served: v.bytes, layers: decoded });
     return true;
   }
@@ -141,7 +142,9 @@ export class Follower extends EventEmitter<FollowerEvents> {
     for (const p of [n.peer, ...this.announcers(id, n.peer)]) {
       if (p.wire.closed || this.stopped) continue;
       try {
-        bytes = await fetchWaterfallOver(p.wire, n.waterfallId, n.waterfallSize);
+        // Our version's Waterfall (after the new header, when the VERSION carried it) is the base of a delta.
+        const base = n.header ? Buffer.concat([n.header, this.current.served]) : this.current.served;
+        bytes = await fetchWaterfallOver(p.wire, n.waterfallId, n.waterfallSize, { base });
         peer = p;
         break;
       } catch (err) {

@@ -74,14 +74,18 @@ export const CAP_DEFLATE = 1 << 1;
 export const CAP_BROTLI = 1 << 2;
 /** REQUEST kind 3 and PIECE encoding 3: deflate with an old piece as dictionary. */
 export const CAP_DICT = 1 << 3;
+/** The delta flag of REQUEST (a signature of bytes the requester holds) and PIECE encoding 4. */
+export const CAP_DELTA = 1 << 4;
 /** The capabilities this build implements. */
-export const CAPS_IMPLEMENTED = CAP_PEX | CAP_DEFLATE | CAP_BROTLI | CAP_DICT;
+export const CAPS_IMPLEMENTED = CAP_PEX | CAP_DEFLATE | CAP_BROTLI | CAP_DICT | CAP_DELTA;
 
 // PIECE encodings.
 export const ENCODING_RAW = 0;
 export const ENCODING_DEFLATE = 1;
 export const ENCODING_BROTLI = 2;
 export const ENCODING_DICT = 3;
+/** Raw deflate of a delta (delta.ts) against the bytes the request's signature describes. */
+export const ENCODING_DELTA = 4;
 
 // PieceRef kinds (REQUEST): the low 7 bits of the kind byte.
 export const REF_INDEX = 0;
@@ -90,6 +94,8 @@ export const REF_WATERFALL = 2;
 export const REF_DICT = 3;
 /** Bit 7 of the kind byte of kinds 0-2: the requester welcomes a compressed answer (encodings 1-2). */
 export const REF_FLAG_COMPRESS = 0x80;
+/** Bit 6 of the kind byte of kinds 0-2: a delta signature follows the ref (PIECE encoding 4 welcome; needs DELTA). */
+export const REF_FLAG_DELTA = 0x40;
 /** Bytes of the dictionary piece a kind-3 request names: [dictOffset, dictOffset + this), clipped. */
 export const DICT_WINDOW_LEN = 32 * 1024;
 /** Blocks a requester asks with kind 3 (deflate reaches back 32 KiB: a block fits beside its window). */

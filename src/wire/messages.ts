@@ -11,7 +11,7 @@ import * as announce from './messages/announce.js';
 
 export type { HelloMsg, CloseMsg, ChokeMsg, UnchokeMsg, InterestedMsg, NotInterestedMsg } from './messages/control.js';
 export type { HaveAllMsg, HaveNoneMsg, BitfieldMsg, HaveMsg } from './messages/have.js';
-export type { PieceRef, RequestMsg, PieceMsg, CancelMsg, RejectMsg } from './messages/transfer.js';
+export type { DeltaAsk, PieceRef, RequestMsg, PieceMsg, CancelMsg, RejectMsg } from './messages/transfer.js';
 export type { HashRequestMsg, HashesMsg } from './messages/hashes.js';
 export type { VersionMsg, PexMsg, PexEntry } from './messages/announce.js';
 

@@ -6,12 +6,12 @@
 // codec, the handshake checks, the request tables and the ban policy live beside it.
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { wireCounters } from './counters.js';
+import { countReceived, wireCounters } from './counters.js';
 import { BytefallError } from '../errors.js';
 import { CHUNK_SINK, chunkSourceOf } from '../net/chunk-source.js';
 import { toHex } from '../util/hex.js';
 import {
-  CAPS_IMPLEMENTED, CAP_BROTLI, CAP_DEFLATE, CAP_DICT, CAP_PEX, CLOSE_NORMAL, ENCODING_RAW, HANDSHAKE_TIMEOUT_MS, IDLE_TIMEOUT_MS,
+  CAPS_IMPLEMENTED, CAP_BROTLI, CAP_DEFLATE, CAP_DELTA, CAP_DICT, CAP_PEX, CLOSE_NORMAL, ENCODING_RAW, HANDSHAKE_TIMEOUT_MS, IDLE_TIMEOUT_MS,
   KEEP_ALIVE_INTERVAL_MS, MAX_FRAME_LEN, MAX_HELLO_FRAME_LEN, MSG_PIECE, PROTOCOL_VERSION_MAX,
   PROTOCOL_VERSION_MIN, REQUEST_TIMEOUT_MS, CLOSE_UNKNOWN_SWARM,
 } from './constants.js';
@@ -22,6 +22,7 @@ import {
   type BitfieldMsg, type HashRequestMsg, type HelloMsg, type Message, type PexEntry, type PieceRef,
   type RequestMsg, type VersionMsg,
 } from './messages.js';
+import { signatureSpan } from './delta.js';
 import { decodeBlock, encodingRefusal } from './messages/piece-encoding.js';
 import { closeReasonFor, errorForPeerClose, shouldBan } from './policy.js';
 import { IncomingRequests, OutgoingRequests, type InFlight } from './requests.js';
@@ -240,6 +241,9 @@ export class Wire extends EventEmitter<WireEvents> {
     if (ref.kind !== 'dict' && ref.compress && !(caps & (CAP_DEFLATE | CAP_BROTLI))) {
       throw new BytefallError('BAD_ARGUMENT', 'REQUEST: compression was not negotiated');
     }
+    if (ref.kind !== 'dict' && ref.delta && (!(caps & CAP_DELTA) || !dictionary || dictionary.length < signatureSpan(ref.delta.signature, ref.delta.blockLen))) {
+      throw new BytefallError('BAD_ARGUMENT', 'REQUEST with a delta signature needs capability DELTA and the base it was made of');
+    }
     const r = this.outgoing.add((reqId) => ({ type: 'request', reqId, ref, offset, length }));
     if (dictionary) this.dictionaries.set(r, dictionary);
     this.sendChecked(r);
@@ -358,6 +362,7 @@ export class Wire extends EventEmitter<WireEvents> {
   private onFrame(body: Uint8Array): void {
     if (this.closed) return;
     const m = decodeMessage(body);
+    countReceived(m.type === 'piece' || m.type === 'request' ? `${m.type}` : m.type, body.length + 4);
     if (this.handshake) this.dispatch(m);
     else this.onHandshakeFrame(m);
   }
@@ -430,7 +435,8 @@ export class Wire extends EventEmitter<WireEvents> {
           throw new BytefallError('WIRE_BAD_MESSAGE', `PIECE: ${m.data.length} bytes${m.encoding ? ` of encoding ${m.encoding}` : ''} for a request of ${req.length}`);
         }
         // Compressed data comes back as exactly the block asked for, or the peer is banned.
-        return void this.emit('piece', r, decodeBlock(m.encoding, m.data, req.length, this.dictionaries.get(r)), m.data.length);
+        const blockLen = req.ref.kind !== 'dict' ? req.ref.delta?.blockLen ?? 0 : 0;
+        return void this.emit('piece', r, decodeBlock(m.encoding, m.data, req.length, this.dictionaries.get(r), blockLen), m.data.length);
       }
       case 'hashes': {
         const r = this.answered(m.reqId, 'HASHES', 'hash-request');

@@ -8,6 +8,7 @@
 // prints {"event":"listening","address":...} and runs until killed.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { decodeLayers } from '../../src/format/layers.js';
 import { decodeWaterfall } from '../../src/format/decode.js';
@@ -19,11 +20,11 @@ import { nodeKeyFromSeed } from '../../src/net/node-key.js';
 import { TcpTlsTransport } from '../../src/net/tcp-tls.js';
 import type { Transport } from '../../src/net/transport.js';
 import { PieceHashes } from '../../src/swarm/piece-hashes.js';
-import { CLOSE_UNKNOWN_SWARM } from '../../src/wire/constants.js';
+import { CLOSE_UNKNOWN_SWARM, ENCODING_DELTA } from '../../src/wire/constants.js';
 import { Wire } from '../../src/wire/wire.js';
 
 /** 'forged-version': announces a newer version and serves a Waterfall whose files signature is broken. */
-export type EvilMode = 'corrupt' | 'bad-proof' | 'silent' | 'lie-have' | 'bad-records' | 'forged-version';
+export type EvilMode = 'corrupt' | 'bad-proof' | 'silent' | 'lie-have' | 'bad-records' | 'forged-version' | 'delta-junk';
 
 export interface EvilPeerOptions {
   transport: Transport;
@@ -34,6 +35,11 @@ export interface EvilPeerOptions {
   /** Per-file leaves: with them, hash requests get honest answers (except in 'bad-proof'). */
   layers?: Uint8Array[];
   mode: EvilMode;
+  /**
+   * 'delta-junk': the first file's bytes (fixed-size pieces). Requests with a delta signature get
+   * a well-formed delta that rebuilds wrong bytes; the others get the true bytes.
+   */
+  firstFile?: Uint8Array;
 }
 
 export interface EvilPeer {
@@ -91,6 +97,19 @@ export async function startEvilPeer(o: EvilPeerOptions): Promise<EvilPeer> {
     wire.on('request', (m) => {
       if (m.ref.kind === 'waterfall') return void wire.piece(m.reqId, (o.mode === 'forged-version' ? forged : o.served).subarray(m.offset, m.offset + m.length));
       if (o.mode === 'silent') return;
+      if (o.mode === 'delta-junk' && o.firstFile && m.ref.kind === 'index') {
+        if (m.ref.delta) {
+          // Every base block copied in turn, then zeros: well-formed, small, and wrong.
+          const n = Math.floor(m.length / m.ref.delta.blockLen);
+          const ops = [...Array(n)].flatMap(() => [3, 0]);
+          const rest = m.length - n * m.ref.delta.blockLen;
+          const tail = rest ? [...encodeLeb(rest * 2), ...new Uint8Array(rest)] : [];
+          peer.junkSent++;
+          return void wire.piece(m.reqId, deflateRawSync(Uint8Array.from([...ops, ...tail])), undefined, ENCODING_DELTA);
+        }
+        const at = m.ref.piece * w.entries[0].pieceSize + m.offset;
+        return void wire.piece(m.reqId, o.firstFile.subarray(at, at + m.length));
+      }
       peer.junkSent++;
       wire.piece(m.reqId, randomBytes(m.length));
     });
@@ -110,6 +129,16 @@ export async function startEvilPeer(o: EvilPeerOptions): Promise<EvilPeer> {
     });
   });
   return peer;
+}
+
+function encodeLeb(v: number): number[] {
+  const out: number[] = [];
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,7 +1,8 @@
 // Compressed pieces through the engine: a leecher that holds an old file fetches its edited
-// copy with fetchHints naming, for each new piece, the old piece at the same position as
-// dictionary (REQUEST kind 3); the bytes on the wire are counted against a plain fetch of the
-// same data, which asks for nothing compressed (kind 0) and moves every byte raw.
+// copy with fetchHints naming, for each new piece, the old piece at the same position (asked
+// with its delta signature); the bytes on the wire are counted against a plain fetch of the
+// same data, which asks for nothing compressed (kind 0) and moves every byte raw. A peer whose
+// deltas rebuild wrong bytes is not banned for it: the pieces are asked for again plainly.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HashPool } from '../../src/hash/pool.js';
 import type { FetchHint } from '../../src/swarm/compress-fetch.js';
+import { formatAddress } from '../../src/net/address.js';
+import { toHex } from '../../src/util/hex.js';
+import { startEvilPeer } from '../integration/evil-peer.js';
 import type { TestNode } from './helpers.js';
 import { makeData, TestSwarm, until } from './helpers.js';
 
@@ -103,4 +107,37 @@ test('compression welcome on incompressible data: every block answered raw, noth
   assert.ok(await s.holdsAll(leech));
   assert.equal(wire.bytes, 700_000, 'raw: the responder found nothing smaller');
   assert.equal(leech.swarm.snapshot().badPieces, 0);
+});
+
+test('a delta that rebuilds wrong bytes bans nobody: the piece is asked for again without one', async (t) => {
+  // new.bin is file 0 (canonical order), with fixed-size pieces the liar serves by offset.
+  const data = makeData([{ path: ['old.bin'], size: old.length, data: old }, { path: ['new.bin'], size: edited.length, data: edited }], 16 * 1024);
+  const s = new TestSwarm(data, pool);
+  t.after(() => s.close());
+  const id = new Uint8Array(randomBytes(32));
+  const liar = await startEvilPeer({
+    transport: s.net.transport(id, '10.9.9.8'), listen: '10.9.9.8:0', waterfall: data.waterfall, served: data.served,
+    layers: data.layers, mode: 'delta-junk', firstFile: edited,
+  });
+  t.after(() => liar.close());
+  const dir = await s.tempDir();
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'old.bin'), old);
+  let leech: TestNode | undefined;
+  const hints = (piece: number): FetchHint | undefined => {
+    const layout = leech?.storage.layout;
+    if (!layout || piece >= layout.pieceCounts[0]) return undefined;
+    const k = layout.pieceAt(1, Math.min(layout.pieceOffset(0, piece), old.length - 1));
+    const storage = leech!.storage;
+    return { compress: true, dictionary: { leaf: leech!.swarm.hashes.leaf(1, k)!, length: layout.pieceLength(1, k), read: () => storage.readPiece(1, k) } };
+  };
+  const warnings: string[] = [];
+  leech = await s.add({ have: 'none', withLayers: true, dir, fetchHints: (p) => hints(p), peers: [formatAddress(liar.address)] });
+  leech.swarm.on('warning', (w: string) => warnings.push(w));
+  await until(() => leech!.swarm.complete, 20_000, 'the leecher');
+  assert.ok(await s.holdsAll(leech), 'every piece verified against its hash');
+  assert.ok(liar.junkSent > 0, 'the liar did answer deltas with wrong bytes');
+  assert.equal(leech.node.bans.isBanned(toHex(id)), false, 'nobody banned for a delta that did not rebuild');
+  assert.equal(leech.swarm.snapshot().badPieces, 0);
+  assert.ok(warnings.some((w) => /rebuilt from a delta does not match its hash/.test(w)), warnings.join('\n'));
 });

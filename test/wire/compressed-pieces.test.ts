@@ -67,7 +67,7 @@ test('REQUEST: the compression flag on kinds 0-2, not 3; kind 3 within its dicti
   refuses(k3('03', '00000000', '00000000'), /dictionary length 0/);
   refuses(k3('03', '01000001', '00000000'), /dictionary length/); // > 16 MiB
   refuses('0a' + '09000000' + '03' + L + '204e0000' + D + '409c0000' + '00000000' + '00400000' + '214e0000', /out of range/); // past the piece
-  assert.throws(() => decodeMessage(unhex('0b' + '07000000' + '04' + 'ab')), { code: 'WIRE_BAD_MESSAGE', message: /unknown encoding 4/ });
+  assert.throws(() => decodeMessage(unhex('0b' + '07000000' + '05' + 'ab')), { code: 'WIRE_BAD_MESSAGE', message: /unknown encoding 5/ });
   assert.throws(() => decodeMessage(unhex('0b' + '07000000' + '01' + '00'.repeat(131073))), { code: 'WIRE_BAD_MESSAGE', message: /data length 131073/ });
 });
 

@@ -160,7 +160,7 @@ test('REQUEST: out-of-range blocks and unknown reference kinds are refused', () 
 });
 
 test('PIECE: unknown encodings and empty or oversized data are refused', () => {
-  refuses('0b' + '07000000' + '04' + 'ab', 'WIRE_BAD_MESSAGE', /encoding 4/);
+  refuses('0b' + '07000000' + '05' + 'ab', 'WIRE_BAD_MESSAGE', /encoding 5/);
   refuses('0b' + '07000000' + '00', 'WIRE_BAD_MESSAGE', /data length 0/);
   refuses('0b' + '07000000' + '00' + '00'.repeat(131073), 'WIRE_BAD_MESSAGE', /data length 131073/);
 });
