@@ -22,7 +22,9 @@ import { DATASETS, CACHE_DIR, unpacked, type Dataset } from './update-datasets.j
 import { casyncNewChunks, peerVersions, rsyncLiteral, type PeerFigure } from './update-peers.js';
 import { BLOCK, PIECE_HEADER, compressFetches, requestBytes, type CompressFigure } from './update-compress.js';
 import { encodeBlock } from '../src/swarm/compress.js';
-import { CAP_BROTLI, CAP_DEFLATE, MAX_HASHES_PER_REQUEST } from '../src/wire/constants.js';
+import { CAPS_IMPLEMENTED, MAX_HASHES_PER_REQUEST } from '../src/wire/constants.js';
+import { deltaBlockLen, deltaSignature } from '../src/wire/delta.js';
+import { WATERFALL_DELTA_SLACK } from '../src/update/fetch-version.js';
 import { encodeMessage } from '../src/wire/messages.js';
 
 const SEED = new Uint8Array(32).fill(11);
@@ -49,17 +51,32 @@ function ruleFromEnv(): ((size: number) => FileChunking) | undefined {
 async function createVersion(dir: string, pool: HashPool, rule?: (size: number) => FileChunking): Promise<Version> {
   const { entries } = await scan(dir);
   const hashed = await hashTree(dir, entries, { pool, chunking: 'auto', chunkingOf: rule ? (e) => rule(e.size) : undefined });
-  const { waterfall } = buildWaterfall({ name: 'bench', salt: new Uint8Array(64), sequence: 1, publishTime: 0, seed: SEED, entries: hashed.entries });
+  const { waterfall, bytes } = buildWaterfall({ name: 'bench', salt: new Uint8Array(64), sequence: 1, publishTime: 0, seed: SEED, entries: hashed.entries });
+  servedOf.set(waterfall, rewritePeers(toPublicForm(bytes), []));
   return { waterfall, layers: hashed.perFileLeaves };
 }
 
-/** Bytes of the metadata a node fetches: VERSION, the served Waterfall, HASHES for the layers of changed and added files. */
-async function metadata(plan: UpdatePlan, v2: Waterfall, served: Uint8Array): Promise<{ raw: number; best: number }> {
+/** The served form of each version this bench built. */
+const servedOf = new WeakMap<Waterfall, Uint8Array>();
+
+/**
+ * Bytes of the metadata a node fetches: VERSION, the served Waterfall (as the follower asks for
+ * it: a delta against the VERSION's header and the Waterfall it holds, src/update/fetch-version.ts),
+ * HASHES for the layers of changed and added files.
+ */
+async function metadata(plan: UpdatePlan, v2: Waterfall, served: Uint8Array, oldServed: Uint8Array): Promise<{ raw: number; best: number }> {
   const version = encodeMessage({ type: 'version', sequence: v2.sequence, waterfallId: v2.waterfallId, waterfallSize: served.length, header: served.subarray(0, 640) }).length;
-  const wfBlocks = Math.ceil(served.length / BLOCK);
-  const framing = wfBlocks * (requestBytes({ kind: 'waterfall', waterfallId: ID, compress: true }) + PIECE_HEADER);
+  const base = Buffer.concat([served.subarray(0, 640), oldServed]);
+  let framing = 0;
   let compressed = 0;
-  for (let at = 0; at < served.length; at += BLOCK) compressed += (await encodeBlock(served.subarray(at, at + BLOCK), CAP_DEFLATE | CAP_BROTLI)).data.length;
+  for (let at = 0; at < served.length; at += BLOCK) {
+    const block = served.subarray(at, at + BLOCK);
+    const window = base.subarray(Math.max(0, at - WATERFALL_DELTA_SLACK), Math.min(base.length, at + block.length + WATERFALL_DELTA_SLACK));
+    const blockLen = deltaBlockLen(window.length, 64);
+    const delta = { blockLen, signature: deltaSignature(window, blockLen) };
+    framing += requestBytes({ kind: 'waterfall', waterfallId: ID, compress: true, delta }) + PIECE_HEADER;
+    compressed += (await encodeBlock(block, CAPS_IMPLEMENTED, undefined, delta)).data.length;
+  }
   let hashes = 0;
   const byPath = new Map(v2.entries.filter((e) => !e.isDir).map((e) => [e.path.join('/'), e]));
   for (const c of [...plan.changed, ...plan.added]) {
@@ -94,7 +111,7 @@ async function measure(ds: Dataset, pool: HashPool): Promise<Row> {
     plan,
     v2: v2.waterfall,
     fig: await compressFetches(plan, v1, v2, oldDir, newDir),
-    meta: await metadata(plan, v2.waterfall, served),
+    meta: await metadata(plan, v2.waterfall, served, servedOf.get(v1.waterfall)!),
     rsync: rsyncLiteral(oldDir, newDir),
     casync: casyncNewChunks(oldDir, newDir, ds.form === 'tar' ? 'package.tar' : undefined),
     chunking,
@@ -125,9 +142,9 @@ async function main(): Promise<void> {
 
   printTable(
     'Bytes to move from the old version to the new (data; ByteFall wire = data + framing + metadata, compressed)',
-    ['dataset', 'versions', 'new size', 'BF raw', 'BF defl/brotli', 'BF compressed', 'BF wire', 'rsync literal', 'rsync total', 'casync chunks', 'BitTorrent'],
+    ['dataset', 'versions', 'new size', 'BF raw', 'BF defl/brotli', 'BF kind 3', 'BF compressed', 'BF wire', 'rsync literal', 'rsync total', 'casync chunks', 'BitTorrent'],
     rows.map((r) => [
-      r.ds.name, `${r.ds.from} -> ${r.ds.to}`, bytesText(r.plan.bytes.total), bytesText(r.fig.raw), bytesText(r.fig.plain), bytesText(r.fig.best),
+      r.ds.name, `${r.ds.from} -> ${r.ds.to}`, bytesText(r.plan.bytes.total), bytesText(r.fig.raw), bytesText(r.fig.plain), bytesText(r.fig.kind3), bytesText(r.fig.best),
       bytesText(r.fig.best + r.fig.bestFraming + r.meta.best), peer(r.rsync), r.rsync.total ? bytesText(r.rsync.total) : 'skipped', peer(r.casync), bytesText(r.plan.bytes.total),
     ]),
   );
@@ -145,20 +162,21 @@ async function main(): Promise<void> {
   );
   printTable(
     'ByteFall details',
-    ['dataset', 'chunking', 'files chg/add/mv/rm', 'pieces fetched', 'reused here', 'metadata', 'framing', 'blocks: raw/defl/brotli/dict'],
+    ['dataset', 'chunking', 'files chg/add/mv/rm', 'pieces fetched', 'reused here', 'metadata', 'framing', 'blocks: raw/defl/brotli/delta'],
     rows.map((r) => {
       const p = r.plan;
       return [
         r.ds.name, r.chunking, `${p.changed.length}/${p.added.length}/${p.moved.length}/${p.removed.length}`, p.fetches.length,
         `${((100 * p.bytes.reused) / Math.max(1, p.bytes.total)).toFixed(1)} %`, bytesText(r.meta.best), bytesText(r.fig.bestFraming),
-        `${r.fig.won.raw}/${r.fig.won.deflate}/${r.fig.won.brotli}/${r.fig.won.dictionary}`,
+        `${r.fig.won.raw}/${r.fig.won.deflate}/${r.fig.won.brotli}/${r.fig.won.delta}`,
       ];
     }),
   );
   for (const r of rows) for (const f of [r.rsync, r.casync]) if (f.note) console.log(`note: ${r.ds.name}: ${f.note}`);
   console.log('notes: BF raw = distinct piece bytes to fetch; defl/brotli = REQUEST with the compression flag (encodings 1-2 where smaller);');
-  console.log('       compressed = as the engine fetches an update: kind 3 with the old piece as dictionary (src/update/dictionary.ts), else the flag;');
-  console.log('       wire = compressed + REQUEST/PIECE framing + VERSION, the served Waterfall (flag) and HASHES of changed layers, all sized by the real encoders;');
+  console.log('       compressed = as the engine fetches an update: a delta against the old piece (src/update/dictionary.ts chooses it), else the flag;');
+  console.log('       kind 3 = the same pieces with REQUEST kind 3, for a responder that still holds the old pieces;');
+  console.log('       wire = compressed + REQUEST (with its delta signature)/PIECE framing + VERSION, the served Waterfall (a delta of the old one) and HASHES of changed layers, all sized by the real encoders;');
   console.log('       rsync literal data excludes its checksums and file list (rsync total = all bytes it sent and received);');
   console.log('       casync counts its new zstd chunk files, not its index;');
   console.log('       BitTorrent = a fresh download of the new version (its data, without the .torrent).');

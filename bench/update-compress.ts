@@ -4,16 +4,20 @@
 // encoders (src/wire/messages.ts):
 // - raw: REQUEST kind 0 without the flag, 128 KiB blocks (a fresh download);
 // - deflate/brotli: kind 0 with the compression flag, 128 KiB blocks;
-// - compressed: kind 3 in 16 KiB blocks with the old piece that src/update/dictionary.ts
-//   chooses as dictionary (its window placed by windowStart), where there is one; else as above.
+// - compressed: kind 0 with the delta flag in 128 KiB blocks, the signature made of the old
+//   piece that src/update/dictionary.ts chooses (around the block's place: deltaBase), where
+//   there is one; else as above;
+// - kind 3: the same pieces in 16 KiB blocks with that old piece as dictionary (its window
+//   placed by windowStart), which pays only when the responder still holds the old piece.
 import { openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeBlock } from '../src/swarm/compress.js';
-import { windowStart } from '../src/swarm/compress-fetch.js';
+import { deltaBase, windowStart } from '../src/swarm/compress-fetch.js';
+import { deltaBlockLen, deltaSignature } from '../src/wire/delta.js';
 import { dictionaryHints } from '../src/update/dictionary.js';
 import type { UpdatePlan, Version } from '../src/update/plan.js';
 import {
-  CAP_BROTLI, CAP_DEFLATE, CAPS_IMPLEMENTED, DICT_BLOCK_LEN, DICT_WINDOW_LEN, ENCODING_BROTLI, ENCODING_DEFLATE, ENCODING_DICT,
+  CAP_BROTLI, CAP_DEFLATE, CAPS_IMPLEMENTED, DICT_BLOCK_LEN, DICT_WINDOW_LEN, ENCODING_BROTLI, ENCODING_DEFLATE, ENCODING_DELTA,
   MAX_BLOCK_LEN,
 } from '../src/wire/constants.js';
 import { encodeMessage, type PieceRef } from '../src/wire/messages.js';
@@ -30,7 +34,6 @@ export function requestBytes(ref: PieceRef): number {
 export const PIECE_HEADER = encodeMessage({ type: 'piece', reqId: 0, encoding: 0, data: new Uint8Array(1) }).length - 1;
 const REQUEST_PLAIN = requestBytes({ kind: 'index', waterfallId: ID, piece: 0 });
 const REQUEST_FLAG = requestBytes({ kind: 'index', waterfallId: ID, piece: 0, compress: true });
-const REQUEST_DICT = requestBytes({ kind: 'dict', leaf: ID, length: 1, dictLeaf: ID, dictLength: 1, dictOffset: 0 });
 
 export interface CompressFigure {
   /** Data bytes: raw, and as the engine moves them (best). */
@@ -38,20 +41,22 @@ export interface CompressFigure {
   best: number;
   /** With the compression flag only (encodings 1-2), without dictionaries. */
   plain: number;
+  /** The hinted pieces with kind 3 instead of deltas (the rest as for best). */
+  kind3: number;
   /** Framing of the requests and PIECE messages for raw and for best. */
   rawFraming: number;
   bestFraming: number;
   /** Blocks of `best` by the encoding they travelled in. */
-  won: Record<'raw' | 'deflate' | 'brotli' | 'dictionary', number>;
+  won: Record<'raw' | 'deflate' | 'brotli' | 'delta', number>;
 }
 
 /** The figures for every piece `plan` fetches, reading the new bytes from `newDir` and the old ones from `oldDir`. */
 export async function compressFetches(plan: UpdatePlan, old: Version, next: Version, oldDir: string, newDir: string): Promise<CompressFigure> {
   const hints = dictionaryHints(plan, old.waterfall, old.layers, next.waterfall, next.layers);
   const oldPaths = old.waterfall.entries.filter((e) => !e.isDir).map((e) => join(oldDir, ...e.path));
-  const fig: CompressFigure = { raw: 0, best: 0, plain: 0, rawFraming: 0, bestFraming: 0, won: { raw: 0, deflate: 0, brotli: 0, dictionary: 0 } };
+  const fig: CompressFigure = { raw: 0, best: 0, plain: 0, kind3: 0, rawFraming: 0, bestFraming: 0, won: { raw: 0, deflate: 0, brotli: 0, delta: 0 } };
   const count = (encoding: number) => {
-    const name = encoding === ENCODING_DICT ? 'dictionary' : encoding === ENCODING_BROTLI ? 'brotli' : encoding === ENCODING_DEFLATE ? 'deflate' : 'raw';
+    const name = encoding === ENCODING_DELTA ? 'delta' : encoding === ENCODING_BROTLI ? 'brotli' : encoding === ENCODING_DEFLATE ? 'deflate' : 'raw';
     fig.won[name]++;
   };
   for (const f of plan.fetches) {
@@ -71,6 +76,7 @@ export async function compressFetches(plan: UpdatePlan, old: Version, next: Vers
     const hint = hints.get(f.piece);
     if (!hint) {
       fig.best += plain;
+      fig.kind3 += plain;
       fig.bestFraming += blocks * (REQUEST_FLAG + PIECE_HEADER);
       plainEncodings.forEach(count);
       continue;
@@ -78,9 +84,16 @@ export async function compressFetches(plan: UpdatePlan, old: Version, next: Vers
     const dict = readAt(oldPaths[hint.file], hint.offset, hint.length);
     for (let at = 0; at < f.length; at += DICT_BLOCK_LEN) {
       const start = windowStart(at, f.length, dict.length);
-      const e = await encodeBlock(data.subarray(at, at + DICT_BLOCK_LEN), CAPS_IMPLEMENTED, dict.subarray(start, start + DICT_WINDOW_LEN));
+      fig.kind3 += (await encodeBlock(data.subarray(at, at + DICT_BLOCK_LEN), CAPS_IMPLEMENTED, dict.subarray(start, start + DICT_WINDOW_LEN))).data.length;
+    }
+    for (let at = 0; at < f.length; at += BLOCK) {
+      const block = data.subarray(at, at + BLOCK);
+      const base = deltaBase(dict, at, block.length, f.length);
+      const blockLen = deltaBlockLen(base.length, 128);
+      const delta = base.length >= blockLen ? { blockLen, signature: deltaSignature(base, blockLen) } : undefined;
+      const e = await encodeBlock(block, CAPS_IMPLEMENTED, undefined, delta);
       fig.best += e.data.length;
-      fig.bestFraming += REQUEST_DICT + PIECE_HEADER;
+      fig.bestFraming += (delta ? requestBytes({ kind: 'index', waterfallId: ID, piece: 0, compress: true, delta }) : REQUEST_FLAG) + PIECE_HEADER;
       count(e.encoding);
     }
   }

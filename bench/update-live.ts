@@ -53,7 +53,6 @@ function start(args: string[], timed = false): Events {
   });
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  if (process.env.BYTEFALL_DEBUG_DELTA) void exited.then(() => process.stderr.write(err.split('\n').filter((l) => l.startsWith('delta')).join('\n') + '\n'));
   const rssKiB = exited.then(() => Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0));
   return { events, exited, kill: (sig = 'SIGINT') => child.kill(sig), rssKiB };
 }
@@ -98,7 +97,6 @@ for (const ds of DATASETS.filter((d) => !only || d.name.startsWith(only))) {
     // only changed files are rewritten (rsync -c), so the others keep their creation times. Without
     // rsync the tree is copied again, and every entry's creation time changes in the Waterfall.
     const synced = spawnSync('rsync', ['-a', '-c', '--delete', `${newDir}/`, `${pub}/`, '--exclude', '.bytefall']);
-    if (process.env.BYTEFALL_BENCH_BREAKDOWN) process.stderr.write(`rsync into the publisher's tree: ${synced.status} ${synced.stderr}\n`);
     if (synced.status !== 0) {
       rmSync(pub, { recursive: true, force: true });
       cpSync(newDir, pub, { recursive: true, preserveTimestamps: true });

@@ -51,7 +51,6 @@ export async function encodeBlock(data: Uint8Array, capabilities: number, dictio
   if (delta && capabilities & CAP_DELTA) {
     const ops = encodeDelta(data, delta.signature, delta.blockLen);
     if (ops) take(ENCODING_DELTA, await deflateAsync(ops, { level: DEFLATE_LEVEL }));
-    if (process.env.BYTEFALL_DEBUG_DELTA) process.stderr.write(`delta: block ${data.length} B=${delta.blockLen} sig=${delta.signature.length} ops=${ops?.length} best=${best.encoding}:${best.data.length}\n`);
   }
   if (dictionary && capabilities & CAP_DICT) take(ENCODING_DICT, await deflateAsync(data, { level: DEFLATE_LEVEL, dictionary }));
   if (capabilities & (CAP_DEFLATE | CAP_BROTLI)) {

@@ -83,7 +83,7 @@ function exchange<T>(wire: Wire, make: (fail: (e: BytefallError) => void) => Exc
 }
 
 /** Bytes of the base around a block's offset that its delta signature covers, each side (entries added or removed before it shift it). */
-const WATERFALL_DELTA_SLACK = 32 * 1024;
+export const WATERFALL_DELTA_SLACK = 32 * 1024;
 
 /**
  * The served form of version `waterfallId` (`size` bytes, as its VERSION said), in blocks of at
