@@ -49,6 +49,9 @@ function strongOf(data: Uint8Array, at: number, len: number): number {
   return h >>> 0;
 }
 
+/** Signature entries sharing one weak checksum that the responder checks (a requester may list thousands). */
+const MAX_CANDIDATES = 16;
+
 /** The block length a requester should use for a base of `baseLen` bytes: at least `min`, at most DELTA_MAX_BLOCKS blocks. */
 export function deltaBlockLen(baseLen: number, min = 64): number {
   let len = Math.max(DELTA_MIN_BLOCK_LEN, min);
@@ -92,6 +95,11 @@ export function encodeDelta(target: Uint8Array, signature: Uint8Array, blockLen:
     else byWeak.set(w, [j]);
   }
   const strongAt = (j: number) => view.getUint32(j * DELTA_SIG_ENTRY_LEN + 4, true);
+  // A requester chooses the signature: bound what it can make us do. Strong checksums cost
+  // blockLen bytes each, within a budget of 8 bytes per byte of target (+ 1 MiB); a weak value
+  // listed many times is checked against its first few entries only. Past the budget the rest
+  // travels as literals: still a right answer, only a larger one.
+  let budget = 8 * target.length + (1 << 20);
   const out = new OpWriter(target.length);
   const n = target.length;
   const B = blockLen;
@@ -104,19 +112,17 @@ export function encodeDelta(target: Uint8Array, signature: Uint8Array, blockLen:
   while (p + B <= n) {
     const list = byWeak.get(weakOf(a, b));
     let match = -1;
-    if (list) {
+    if (list && budget >= B) {
+      budget -= B;
       const s = strongOf(target, p, B);
       // The block right after the last copy first: runs stay runs.
-      for (const j of list) {
-        if (strongAt(j) === s) {
-          match = j;
-          if (j === out.nextBlock) break;
-        }
-      }
+      if (out.nextBlock >= 0 && out.nextBlock < count && weakOf(a, b) === view.getUint32(out.nextBlock * DELTA_SIG_ENTRY_LEN, true) && strongAt(out.nextBlock) === s) match = out.nextBlock;
+      for (let i = 0; match < 0 && i < list.length && i < MAX_CANDIDATES; i++) if (strongAt(list[i]) === s) match = list[i];
     }
     if (match >= 0) {
       let run = 1;
-      while (p + (run + 1) * B <= n && match + run < count) {
+      while (p + (run + 1) * B <= n && match + run < count && budget >= 2 * B) {
+        budget -= 2 * B;
         const [ra, rb] = weakParts(target, p + run * B, B);
         const j = match + run;
         if (weakOf(ra, rb) !== view.getUint32(j * DELTA_SIG_ENTRY_LEN, true) || strongOf(target, p + run * B, B) !== strongAt(j)) break;

@@ -152,3 +152,22 @@ test('encoding 4: answered only to a request with a signature, on a connection w
   assert.throws(() => decodeBlock(ENCODING_DELTA, deflateRawSync(new Uint8Array(block.length * 3)), block.length, base, 64), /inflate past/);
   assert.throws(() => decodeBlock(ENCODING_DELTA, out.data, block.length), /without the base/);
 });
+
+test('a hostile signature (4096 entries with one weak checksum, none matching) costs bounded work and still gives a right answer', () => {
+  const target = new Uint8Array(128 * 1024); // zeros: the weak checksum of every window is 0
+  const sig = new Uint8Array(DELTA_MAX_BLOCKS * DELTA_SIG_ENTRY_LEN);
+  const view = new DataView(sig.buffer);
+  for (let j = 0; j < DELTA_MAX_BLOCKS; j++) view.setUint32(j * DELTA_SIG_ENTRY_LEN + 4, j + 1, true); // weak 0, strong never the zeros'
+  const started = process.hrtime.bigint();
+  assert.equal(encodeDelta(target, sig, 4096), undefined, 'nothing matches');
+  // Not a timing assertion: reported so a regression to O(n * blocks) work shows in the log.
+  process.stdout.write(`# hostile signature: ${Number(process.hrtime.bigint() - started) / 1e6} ms\n`);
+  // With one real entry among them the answer is still right.
+  const base = new Uint8Array(4096);
+  const honest = deltaSignature(base, 4096);
+  sig.set(honest, 5 * DELTA_SIG_ENTRY_LEN);
+  const ops = encodeDelta(target, sig, 4096);
+  assert.ok(ops, 'the one real block is found');
+  const bigBase = new Uint8Array(4096 * 6);
+  assert.deepEqual(applyDelta(ops, bigBase, 4096, target.length), target);
+});
