@@ -245,4 +245,9 @@ test('the publisher gives v2 to one peer and leaves; a node that comes back late
   verifyOk(v2, s.path('copy1'));
   const u = again.events.find((e) => e.event === 'updating')!;
   assert.equal(u.fetch, 32 * KiB, `one 32 KiB piece fetched: ${JSON.stringify(u)}`);
+  // That piece (random bytes, which no compression shrinks) and the new Waterfall came as
+  // deltas of what node1 held: everything it received is well under the piece's 32 KiB.
+  const done = again.events.find((e) => e.event === 'complete' && e.sequence === 2)!;
+  t.diagnostic(`node1 received ${done.wireBytesReceived} bytes in all: ${JSON.stringify(done.wireBytesReceivedByType)}`);
+  assert.ok((done.wireBytesReceived as number) < 16 * KiB, `received ${done.wireBytesReceived} bytes`);
 });
