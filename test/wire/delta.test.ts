@@ -171,3 +171,17 @@ test('a hostile signature (4096 entries with one weak checksum, none matching) c
   const bigBase = new Uint8Array(4096 * 6);
   assert.deepEqual(applyDelta(ops, bigBase, 4096, target.length), target);
 });
+
+test('any op stream is rebuilt to exactly the length asked for or refused with WIRE_BAD_DATA (fast-check)', () => {
+  const base = new Uint8Array(64 * 4).fill(7);
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 600 }), (ops, length) => {
+      try {
+        assert.equal(applyDelta(ops, base, 64, length).length, length);
+      } catch (e) {
+        assert.ok(e instanceof BytefallError && e.code === 'WIRE_BAD_DATA', String(e));
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -30,13 +30,21 @@ const message: fc.Arbitrary<Message> = fc.oneof(
       fc.record({ kind: fc.constant('waterfall' as const), waterfallId: id32 }),
       fc.record({ kind: fc.constant('waterfall' as const), waterfallId: id32, compress: fc.constant(true) }),
       fc.record({
+        kind: fc.constant('index' as const), waterfallId: id32, piece: u32,
+        delta: fc.record({ blockLen: fc.integer({ min: 32, max: 65535 }), signature: fc.integer({ min: 1, max: 40 }).chain((n) => fc.uint8Array({ minLength: 8 * n, maxLength: 8 * n })) }),
+      }),
+      fc.record({
+        kind: fc.constant('waterfall' as const), waterfallId: id32, compress: fc.constant(true),
+        delta: fc.record({ blockLen: fc.constant(64), signature: fc.uint8Array({ minLength: 8, maxLength: 8 }) }),
+      }),
+      fc.record({
         kind: fc.constant('dict' as const), leaf: id32, length: fc.constant(1 << 20), dictLeaf: id32,
         dictLength: fc.integer({ min: 1, max: 1 << 24 }), dictOffset: fc.constant(0),
       }),
     ),
     offset: fc.nat({ max: 1 << 19 }), length: fc.integer({ min: 1, max: 128 * 1024 }),
   }),
-  fc.record({ type: fc.constant('piece' as const), reqId: u32, encoding: fc.nat({ max: 3 }), data: fc.uint8Array({ minLength: 1, maxLength: 300 }) }),
+  fc.record({ type: fc.constant('piece' as const), reqId: u32, encoding: fc.nat({ max: 4 }), data: fc.uint8Array({ minLength: 1, maxLength: 300 }) }),
   fc.record({ type: fc.constant('reject' as const), reqId: u32, reason: fc.nat({ max: 255 }) }),
   fc.record({ type: fc.constant('cancel' as const), reqId: u32 }),
   fc.constantFrom(1, 2, 16, 512).chain((count) =>
