@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   // storage (docs/STORAGE.md)
   NO_SPACE: 'no space left on the device',
   UNSAFE_PATH: 'a path would leave the download directory or clash with a ByteFall file',
+  NAME_UNMAPPABLE: 'an entry name cannot be placed one to one on this file system (Windows name mapping)',
   NOT_VERIFIED: 'the piece is not verified',
   // arguments
   BAD_ARGUMENT: 'invalid argument',

@@ -31,6 +31,7 @@ import { receivedByType, wireCounters } from '../wire/counters.js';
 import { Output, formatBytes } from './output.js';
 import { readWaterfallFile } from './read-waterfall.js';
 import { SwarmDisplay } from './swarm-progress.js';
+import { localPath } from '../storage/local-names.js';
 
 export interface SwarmRunOptions {
   /** A .waterfall file, or a swarm id (the Waterfall is then fetched from --peer). */
@@ -115,7 +116,7 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
     const { waterfall, served, offered } = chooseCurrent(found, state, display);
     state.saveWaterfall(served);
     const layers = findLayers(o, waterfall, state, display, offered !== undefined);
-    for (const e of waterfall.entries) if (e.isDir) mkdirOrThrow(join(dir, ...e.path));
+    for (const e of waterfall.entries) if (e.isDir) mkdirOrThrow(localPath(dir, e.path));
     if (layers) {
       try {
         state.saveLayers(encodeLayers(waterfall, layers)); // an update plans against them

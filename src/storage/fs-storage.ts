@@ -12,6 +12,7 @@ import { FdCache, type FileHandleLike } from './fd-cache.js';
 import { Layout, PART_SUFFIX, type FileSpec, type PieceLocation } from './layout.js';
 import { ResumeState, defaultOpenFile, syncDir, writeAll, type OpenFile } from './resume-state.js';
 import type { FileStatus, OpenStorage, Storage } from './storage.js';
+import { checkLocalNames, localPath } from './local-names.js';
 
 export interface FsStorageOptions {
   /** The resume state file (default `<root>/.bytefall/state`). */
@@ -64,6 +65,7 @@ export class FsStorage implements Storage {
     const absRoot = resolve(root);
     const layout = new Layout(files, options.partSuffix ?? PART_SUFFIX);
     const statePath = resolve(options.statePath ?? join(absRoot, '.bytefall', 'state'));
+    checkLocalNames(layout.files.map((f) => f.path));
     checkStateClash(absRoot, layout, statePath);
     await mkdirOrThrow(absRoot);
     await mkdirOrThrow(dirname(statePath));
@@ -88,7 +90,7 @@ export class FsStorage implements Storage {
   }
 
   finalPath(file: number): string {
-    return join(this.root, ...this.layout.files[file].path);
+    return localPath(this.root, this.layout.files[file].path);
   }
 
   partPath(file: number): string {
@@ -399,7 +401,7 @@ function checkStateClash(root: string, layout: Layout, statePath: string): void 
   const rel = relative(root, stateDir);
   if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return; // the state lives outside the download
   for (const f of layout.files) {
-    const p = join(root, ...f.path);
+    const p = localPath(root, f.path);
     for (const q of [p, p + layout.partSuffix]) {
       if (q === stateDir || q.startsWith(stateDir + sep) || stateDir.startsWith(q + sep)) {
         throw new BytefallError('UNSAFE_PATH', `refusing ${f.path.join('/')}: it clashes with the resume state in ${stateDir}`, {

@@ -21,6 +21,7 @@ import { FsStorage } from '../storage/fs-storage.js';
 import { fileSpecsOf } from '../swarm/file-specs.js';
 import { verifyOnPool } from '../swarm/download.js';
 import { planUpdate, type UpdatePlan } from './plan.js';
+import { localPath } from '../storage/local-names.js';
 
 export interface VersionData {
   waterfall: Waterfall;
@@ -67,13 +68,13 @@ const keyOf = (path: readonly string[]): string => path.join('/');
 
 export async function prepareUpdate(o: PrepareOptions): Promise<Prepared> {
   const plan = planUpdate(o.old, o.next, { holds: (p) => o.intact.has(keyOf(p)), partial: o.partial && ((p) => o.partial!.has(keyOf(p))) });
-  for (const e of o.next.waterfall.entries) if (e.isDir) await mkdirOrThrow(join(o.dir, ...e.path));
+  for (const e of o.next.waterfall.entries) if (e.isDir) await mkdirOrThrow(localPath(o.dir, e.path));
   const storage = await openNextStorage(o.dir, o.state, o.next.waterfall, o.next.layers);
   let placed = 0;
   try {
     const layout = storage.layout;
     const fileOf = new Map(layout.files.map((f, i) => [keyOf(f.path), i]));
-    const oldPath = (p: readonly string[]) => join(o.dir, ...p);
+    const oldPath = (p: readonly string[]) => localPath(o.dir, p);
 
     // 1. Kept files: the same content under the same name.
     for (const p of plan.kept) {

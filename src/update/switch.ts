@@ -20,6 +20,7 @@ import type { StateDir } from '../node/state-dir.js';
 import type { FsStorage } from '../storage/fs-storage.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import type { UpdatePlan } from './plan.js';
+import { localPath } from '../storage/local-names.js';
 
 export interface SwitchJournal {
   version: 1;
@@ -62,7 +63,7 @@ export async function switchVersion(o: SwitchOptions): Promise<SwitchResult> {
   const remove: SwitchJournal['remove'] = [];
   for (const p of [...o.plan.removed, ...o.plan.moved.map((m) => m.from)]) {
     if (newPaths.has(key(p))) continue;
-    const st = await lstat(join(o.dir, ...p), { bigint: true }).catch(() => null);
+    const st = await lstat(localPath(o.dir, p), { bigint: true }).catch(() => null);
     if (!st?.isFile()) continue;
     if (await o.intact(key(p))) remove.push({ path: p, size: Number(st.size), mtimeNs: st.mtimeNs.toString() });
     else result.leftInPlace.push(key(p));
@@ -93,12 +94,12 @@ export async function switchVersion(o: SwitchOptions): Promise<SwitchResult> {
 export async function finishSwitch(dir: string, state: StateDir, j: SwitchJournal, served: Uint8Array, layers: Uint8Array): Promise<number> {
   let removed = 0;
   for (const r of j.remove) {
-    const path = join(dir, ...r.path);
+    const path = localPath(dir, r.path);
     const st = await lstat(path, { bigint: true }).catch(() => null);
     if (!st?.isFile() || Number(st.size) !== r.size || st.mtimeNs.toString() !== r.mtimeNs) continue;
     await unlink(path).then(() => removed++).catch(() => undefined);
   }
-  for (const d of j.removeDirs) await rmdir(join(dir, ...d)).catch(() => undefined); // not empty: the user's files stay
+  for (const d of j.removeDirs) await rmdir(localPath(dir, d)).catch(() => undefined); // not empty: the user's files stay
   state.saveLayers(layers);
   state.saveWaterfall(served);
   state.dropResumeStates(j.to);

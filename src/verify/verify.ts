@@ -17,6 +17,7 @@ import { CHUNKING_CDC } from '../format/model.js';
 import { planCdcJobs } from '../create/chunking.js';
 import { planRecordJobs, type RecordJob } from './cdc-jobs.js';
 import { badRanges, badRangesByLength, type EntryReport, type EntryStatus, type ExtraEntry, type FoundKind, type VerifyReport } from './report.js';
+import { entryName, localPath } from '../storage/local-names.js';
 
 export interface ExpectedEntry {
   path: string[];
@@ -61,7 +62,7 @@ interface Check {
 const key = (path: readonly string[]): string => path.join('\0');
 
 export async function verifyTree(dir: string, expected: readonly ExpectedEntry[], options: VerifyOptions): Promise<VerifyReport> {
-  const disk = await scan(dir);
+  const disk = asEntryNames(await scan(dir));
   const found = foundKinds(disk);
   const entries: EntryReport[] = [];
   const checks: Check[] = [];
@@ -82,6 +83,12 @@ export async function verifyTree(dir: string, expected: readonly ExpectedEntry[]
   return { ok: entries.every((r) => r.status === 'ok'), entries, extra: extras(disk, expected) };
 }
 
+/** The scan with each local name turned back into the entry name it stands for (Windows name mapping). */
+function asEntryNames(disk: ScanResult): ScanResult {
+  const names = (path: readonly string[]) => path.map((n) => entryName(n));
+  return { ...disk, entries: disk.entries.map((e) => ({ ...e, path: names(e.path) })), warnings: disk.warnings.map((w) => ({ ...w, path: names(w.path) })) };
+}
+
 function foundKinds(disk: ScanResult): Map<string, { kind: FoundKind; size: number }> {
   const m = new Map<string, { kind: FoundKind; size: number }>();
   for (const e of disk.entries) m.set(key(e.path), { kind: e.isDir ? 'directory' : 'file', size: e.size });
@@ -97,7 +104,7 @@ function check(dir: string, e: ExpectedEntry, at: number, actual: number): Check
     throw new BytefallError('BAD_PIECE_LAYER', `${e.path.join('/')}: the layer has ${e.leaves.length / HASH_LEN} piece hashes, the file ${n} pieces`);
   }
   if (!e.leaves && !e.root) throw new BytefallError('BAD_ARGUMENT', `${e.path.join('/')}: neither piece hashes nor a root to check`);
-  const c: Check = { at, e, abs: join(dir, ...e.path), size: e.size, pieceSize: e.pieceSize, cdc, actual, bad: [], regionsLeft: 0 };
+  const c: Check = { at, e, abs: localPath(dir, e.path), size: e.size, pieceSize: e.pieceSize, cdc, actual, bad: [], regionsLeft: 0 };
   c.regionsLeft = cdc ? 1 : regionCount(c);
   // Root mode hashes the expected prefix; a shorter file cannot match.
   if (!e.leaves && actual >= e.size) c.leaves = new Uint8Array(cdc ? 0 : n * HASH_LEN);

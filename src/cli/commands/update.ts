@@ -18,6 +18,7 @@ import { runSwarm } from '../swarm-run.js';
 import { VersionGate } from '../../update/accept.js';
 import { toHex } from '../../util/hex.js';
 import { parseSwarmOptions, swarmOptions, type SwarmCliOptions } from './swarm-options.js';
+import { localPath } from '../../storage/local-names.js';
 
 interface UpdateOptions extends SwarmCliOptions {
   from?: string;
@@ -86,7 +87,7 @@ function layersOf(file: string, w: Waterfall): Uint8Array[] {
 /** An old file is a source when it is on disk, a regular file of the size the current version says. */
 function holds(dir: string, path: readonly string[], size: number | undefined): boolean {
   try {
-    const st = lstatSync(join(dir, ...path));
+    const st = lstatSync(localPath(dir, path));
     return st.isFile() && st.size === size;
   } catch {
     return false;
