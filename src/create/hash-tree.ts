@@ -181,7 +181,7 @@ function fileJob(root: string, scan: ScanEntry, { chunking, pieceSize }: FileChu
   const cdc = chunking === CHUNKING_CDC;
   const f: FileJob = {
     scan,
-    abs: pathUnder(root, scan.path),
+    abs: pathUnder(root, scan.local ?? scan.path),
     size: scan.size,
     pieceSize,
     chunking,
@@ -250,5 +250,5 @@ async function rescan(f: FileJob): Promise<ScanEntry> {
   if (!st.isFile()) {
     throw new BytefallError('FILE_CHANGED', `${f.scan.path.join('/')} is no longer a regular file`, { file: f.abs, op: 'hash' });
   }
-  return toScanEntry(f.scan.path, st);
+  return toScanEntry(f.scan.local ?? f.scan.path, st);
 }

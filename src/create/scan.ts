@@ -22,10 +22,13 @@ import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { BytefallError } from '../errors.js';
 import { stampOf, type FileStamp } from '../hash/tasks.js';
+import { defaultMapping, entryName, type NameMapping } from '../storage/local-names.js';
 
 export interface ScanEntry {
-  /** Components from the root down to the entry. */
+  /** Components from the root down to the entry: the entry names (docs/STORAGE.md, "Names on disk"). */
   path: string[];
+  /** The names on disk, when the Windows name mapping makes them differ from `path`. */
+  local?: string[];
   isDir: boolean;
   /** Bytes; 0 for a directory. */
   size: number;
@@ -92,11 +95,13 @@ export function kindOf(st: Stats): SkippedKind | 'file' | 'directory' {
   return 'unknown';
 }
 
-export function toScanEntry(path: string[], st: Stats): ScanEntry {
+export function toScanEntry(local: string[], st: Stats, mapping: NameMapping = defaultMapping()): ScanEntry {
   const isDir = st.isDirectory();
   const birth = Math.floor(st.birthtimeMs);
+  const path = mapping === 'posix' ? local : local.map((n) => entryName(n, mapping));
   return {
     path,
+    ...(path.some((n, i) => n !== local[i]) ? { local } : {}),
     isDir,
     size: isDir ? 0 : st.size,
     mtimeMs: Math.floor(st.mtimeMs),

@@ -237,7 +237,7 @@ export async function statAll(dir: string, files: readonly ScanEntry[]): Promise
   for (let i = 0; i < files.length; i += STAT_CONCURRENCY) {
     await Promise.all(
       files.slice(i, i + STAT_CONCURRENCY).map(async (e, j) => {
-        const abs = join(dir, ...e.path);
+        const abs = join(dir, ...(e.local ?? e.path));
         try {
           const st = await lstat(abs, { bigint: true });
           out[i + j] = { size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ino: st.ino, dev: st.dev };

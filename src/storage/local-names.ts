@@ -10,11 +10,14 @@ import { BytefallError } from '../errors.js';
 
 export type NameMapping = 'posix' | 'windows';
 
-/** The mapping this process uses: Windows on win32, or when BYTEFALL_NAME_MAPPING=windows (tests on POSIX). */
+let mappingOfProcess: NameMapping | undefined;
+
+/** The mapping this process uses: Windows on win32, or when BYTEFALL_NAME_MAPPING=windows (tests on POSIX); read once. */
 export function defaultMapping(): NameMapping {
+  if (mappingOfProcess) return mappingOfProcess;
   const forced = process.env.BYTEFALL_NAME_MAPPING;
-  if (forced === 'windows' || forced === 'posix') return forced;
-  return process.platform === 'win32' ? 'windows' : 'posix';
+  mappingOfProcess = forced === 'windows' || forced === 'posix' ? forced : process.platform === 'win32' ? 'windows' : 'posix';
+  return mappingOfProcess;
 }
 
 const PRIVATE_BASE = 0xf000;

@@ -1,7 +1,7 @@
 // Names on disk (docs/STORAGE.md, "Names on disk"): the Windows mapping as a readable table,
 // its inverse on random names (fast-check), the names it refuses, and a real `get` and
 // `verify` with the mapping forced on this POSIX machine: files land under their mapped names
-// and verify finds them, with no extras.
+// and verify finds them, with no extras; create over such a copy maps the names back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -74,4 +74,14 @@ test('get and verify with the Windows mapping forced: the files land under mappe
   const posix = verify({ BYTEFALL_NAME_MAPPING: 'posix' });
   assert.equal(posix.status, 1, 'without the mapping the files are missing (and the mapped ones extra)');
   assert.match(posix.stdout, /missing/);
+  // `create` over the downloaded copy with the mapping maps the names back: the same entries.
+  const key = s.path('k2.key');
+  const again = s.path('again.waterfall');
+  const cli = (args: string[], e?: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['bin/bytefall.js', ...args], { encoding: 'utf8', env: { ...process.env, ...e } });
+  assert.equal(cli(['keygen', key]).status, 0);
+  const made = cli(['create', copy, '--key', key, '-o', again, '--piece-size', '16K', '--chunking', 'fixed', '-q'], env);
+  assert.equal(made.status, 0, made.stderr);
+  const names = (file: string) => (JSON.parse(cli(['inspect', file, '--json']).stdout) as { entries: { path: string }[] }).entries.map((f) => f.path).sort();
+  assert.deepEqual(names(again), names(site.waterfall));
+  assert.deepEqual(names(again), ['CON', 'a:b.txt', 'docs', 'docs/what?']);
 });
