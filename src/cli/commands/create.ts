@@ -93,12 +93,13 @@ export function registerCreate(program: Command): void {
       const layersPath = `${opts.output}.layers`;
       const name = opts.name ?? basename(resolve(dir));
 
-      // The workers start (load their modules, compile the WASM) while this thread reads
-      // the key and scans; they are gone, their memory given back, before the Waterfall is built.
+      // The workers start (load their modules, compile the WASM) while this thread loads the
+      // rest, reads the key and scans; they exit, their memory given back, while it builds and signs.
       const pool = new HashPool(threads === undefined ? { inline: true } : { threads });
       let m: Modules;
       let key: ReturnType<Modules['readKeyFile']>;
       let done: { warnings: ScanWarning[]; hashed: HashTreeResult };
+      let destroyed: Promise<void> | undefined;
       try {
         m = await loadModules();
         key = m.readKeyFile(opts.key);
@@ -106,13 +107,20 @@ export function registerCreate(program: Command): void {
           if (!opts.force && existsSync(p)) throw new BytefallError('BAD_ARGUMENT', `${p} already exists (use --force to overwrite)`, { file: p });
         }
         done = await scanAndHash(m, dir, pool, out, pieceSize, chunking);
+        destroyed = pool.destroy();
       } finally {
-        await pool.destroy();
+        if (destroyed === undefined) await pool.destroy();
       }
       const { warnings, hashed } = done;
-      const { built, layers } = buildAndLayers(m, name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed, peers);
-      m.atomicWriteFile(opts.output, built.bytes, { overwrite: !!opts.force });
-      m.atomicWriteFile(layersPath, layers, { overwrite: !!opts.force });
+      let built: Built;
+      try {
+        let layers: Uint8Array;
+        ({ built, layers } = buildAndLayers(m, name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed, peers));
+        m.atomicWriteFile(opts.output, built.bytes, { overwrite: !!opts.force });
+        m.atomicWriteFile(layersPath, layers, { overwrite: !!opts.force });
+      } finally {
+        await destroyed;
+      }
 
       const files = built.waterfall.entries.filter((e) => !e.isDir);
       const bytes = files.reduce((s, e) => s + e.size, 0);
