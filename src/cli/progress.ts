@@ -1,7 +1,15 @@
 // A live progress line on a terminal (cli-progress), silent elsewhere. Shows
 // files, bytes, rate and ETA; --json callers get periodic JSON events instead.
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import { Output, formatBytes } from './output.js';
+
+/** cli-progress is loaded only when a bar is drawn (a terminal): --quiet, --json and pipes never pay for it. */
+const requireCjs = createRequire(import.meta.url);
+let bars: typeof cliProgress | undefined;
+function cliProgressModule(): typeof cliProgress {
+  return (bars ??= requireCjs('cli-progress') as typeof cliProgress);
+}
 
 export interface ProgressState {
   filesDone: number;
@@ -23,7 +31,8 @@ export class Progress {
     const rate = s.bytesDone / secs;
     if (this.out.interactive) {
       if (!this.bar) {
-        this.bar = new cliProgress.SingleBar(
+        const cli = cliProgressModule();
+        this.bar = new cli.SingleBar(
           {
             format: `${this.label} [{bar}] {percentage}% | {files} files | {bytes} | {rate}/s | ETA {eta_formatted}`,
             stream: process.stderr,
@@ -31,7 +40,7 @@ export class Progress {
             clearOnComplete: true,
             etaBuffer: 50,
           },
-          cliProgress.Presets.shades_classic,
+          cli.Presets.shades_classic,
         );
         this.bar.start(Math.max(s.bytesTotal, 1), 0);
       } else if (this.bar.getTotal() !== Math.max(s.bytesTotal, 1)) {

@@ -265,6 +265,30 @@ describe('HashPool with this thread hashing too (inline)', () => {
     }
   });
 
+  test('a batch of many files run here (in slices) gives what a worker gives, a changed file included', async () => {
+    const pool = new HashPool({ inline: true, threads: 1 });
+    try {
+      const files = Array.from({ length: 75 }, (_, i) => {
+        const path = join(dir, `many-${i}.bin`);
+        writeFileSync(path, random(i * 37 + (i % 3) * KiB));
+        return { path, size: i * 37 + (i % 3) * KiB, pieceSize: KiB, fileSize: i * 37 + (i % 3) * KiB };
+      });
+      files[40] = { ...files[40], fileSize: files[40].size + 1 }; // not the size expected: not hashed
+      const batches = await Promise.all(Array.from({ length: 8 }, () => pool.hashFiles({ files })));
+      assert.ok(pool.ranHere > 0, 'some ran on this thread');
+      const { hashFiles } = await import('../../src/hash/tasks.js');
+      const direct = hashFiles({ files }).value;
+      for (const b of batches) {
+        assert.deepEqual(b.leaves, direct.leaves);
+        assert.deepEqual(b.hashed, direct.hashed);
+        assert.deepEqual(b.stamps, direct.stamps);
+      }
+      assert.equal(direct.hashed[40], false);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
   test('without inline, nothing runs here', async () => {
     const pool = new HashPool({ threads: 1 });
     try {

@@ -5,22 +5,47 @@ import { randomBytes } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { BytefallError } from '../../errors.js';
-import { readKeyFile } from '../../keys/keyfile.js';
-import { scanChunks, type ScanWarning } from '../../create/scan.js';
-import { hashTree, type HashTreeResult } from '../../create/hash-tree.js';
+import type { ScanWarning } from '../../create/scan.js';
+import type { HashTreeResult } from '../../create/hash-tree.js';
 import { checkPieceSize } from '../../create/piece-size.js';
 import { parseChunking, type ChunkingMode } from '../../create/chunking.js';
 import { HashPool } from '../../hash/pool.js';
-import { buildWaterfall, type Built } from '../../format/build.js';
-import { encodeLayers } from '../../format/layers.js';
-import { toHex } from '../../util/hex.js';
-import { atomicWriteFile } from '../../util/atomic-write.js';
+import type { Built } from '../../format/build.js';
 import { Output, formatBytes } from '../output.js';
-import { Progress } from '../progress.js';
 import { parseCount, parseSalt, parseSize } from '../parse.js';
 import type { PeerRecord } from '../../format/model.js';
-import { collect, parsePeerRecord } from './swarm-options.js';
-import { peerText } from './inspect.js';
+
+/** --peer-record is repeatable (as swarm-options.ts's collect, which this module does not load). */
+const collect = (value: string, list: string[]) => [...list, value];
+
+/**
+ * The modules `create` needs once its workers are starting. Loaded then, not with this
+ * module, so that the worker threads start (a Node isolate, their modules, the WASM)
+ * on the other cores while this thread loads these, reads the key and begins the walk.
+ */
+async function loadModules() {
+  const [keyfile, scan, hashTree, build, layers, hex, atomic, progress] = await Promise.all([
+    import('../../keys/keyfile.js'),
+    import('../../create/scan.js'),
+    import('../../create/hash-tree.js'),
+    import('../../format/build.js'),
+    import('../../format/layers.js'),
+    import('../../util/hex.js'),
+    import('../../util/atomic-write.js'),
+    import('../progress.js'),
+  ]);
+  return {
+    readKeyFile: keyfile.readKeyFile,
+    scanChunks: scan.scanChunks,
+    hashTree: hashTree.hashTree,
+    buildWaterfall: build.buildWaterfall,
+    encodeLayers: layers.encodeLayers,
+    toHex: hex.toHex,
+    atomicWriteFile: atomic.atomicWriteFile,
+    Progress: progress.Progress,
+  };
+}
+type Modules = Awaited<ReturnType<typeof loadModules>>;
 
 interface CreateOptions {
   key: string;
@@ -64,28 +89,38 @@ export function registerCreate(program: Command): void {
       const sequence = parseCount(opts.sequence ?? '1', '--sequence', 1, Number.MAX_SAFE_INTEGER);
       const threads = opts.threads === undefined ? undefined : parseCount(opts.threads, '--threads', 1, 256);
       const salt = opts.salt === undefined ? new Uint8Array(randomBytes(64)) : parseSalt(opts.salt);
-      const peers = opts.peerRecord.map(parsePeerRecord);
+      const peers = opts.peerRecord.length === 0 ? [] : opts.peerRecord.map((await import('./swarm-options.js')).parsePeerRecord);
       const layersPath = `${opts.output}.layers`;
       const name = opts.name ?? basename(resolve(dir));
 
-      // The workers start (load their modules, compile the WASM) while this thread reads
-      // the key and scans; they are gone, their memory given back, before the Waterfall is built.
+      // The workers start (load their modules, compile the WASM) while this thread loads the
+      // rest, reads the key and scans; they exit, their memory given back, while it builds and signs.
       const pool = new HashPool(threads === undefined ? { inline: true } : { threads });
-      let key: ReturnType<typeof readKeyFile>;
+      let m: Modules;
+      let key: ReturnType<Modules['readKeyFile']>;
       let done: { warnings: ScanWarning[]; hashed: HashTreeResult };
+      let destroyed: Promise<void> | undefined;
       try {
-        key = readKeyFile(opts.key);
+        m = await loadModules();
+        key = m.readKeyFile(opts.key);
         for (const p of [opts.output, layersPath]) {
           if (!opts.force && existsSync(p)) throw new BytefallError('BAD_ARGUMENT', `${p} already exists (use --force to overwrite)`, { file: p });
         }
-        done = await scanAndHash(dir, pool, out, pieceSize, chunking);
+        done = await scanAndHash(m, dir, pool, out, pieceSize, chunking);
+        destroyed = pool.destroy();
       } finally {
-        await pool.destroy();
+        if (destroyed === undefined) await pool.destroy();
       }
       const { warnings, hashed } = done;
-      const { built, layers } = buildAndLayers(name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed, peers);
-      atomicWriteFile(opts.output, built.bytes, { overwrite: !!opts.force });
-      atomicWriteFile(layersPath, layers, { overwrite: !!opts.force });
+      let built: Built;
+      try {
+        let layers: Uint8Array;
+        ({ built, layers } = buildAndLayers(m, name, salt, sequence, key.seed, !!opts.embedPrivateKey, hashed, peers));
+        m.atomicWriteFile(opts.output, built.bytes, { overwrite: !!opts.force });
+        m.atomicWriteFile(layersPath, layers, { overwrite: !!opts.force });
+      } finally {
+        await destroyed;
+      }
 
       const files = built.waterfall.entries.filter((e) => !e.isDir);
       const bytes = files.reduce((s, e) => s + e.size, 0);
@@ -95,8 +130,8 @@ export function registerCreate(program: Command): void {
         event: 'created',
         waterfall: opts.output,
         layers: layersPath,
-        swarmId: toHex(built.waterfall.swarmId),
-        waterfallId: toHex(built.waterfall.waterfallId),
+        swarmId: m.toHex(built.waterfall.swarmId),
+        waterfallId: m.toHex(built.waterfall.waterfallId),
         files: files.length,
         directories,
         bytes,
@@ -106,14 +141,18 @@ export function registerCreate(program: Command): void {
       });
       out.line(`wrote ${opts.output} (${formatBytes(built.bytes.length)}) and ${layersPath}`);
       out.line(`  ${files.length} files, ${directories} directories, ${formatBytes(bytes)} hashed in ${secs.toFixed(2)} s (${formatBytes(bytes / Math.max(secs, 1e-3))}/s)`);
-      out.line(`  swarm id: ${toHex(built.waterfall.swarmId)}`);
-      if (peers.length > 0) out.line(`  peer records: ${built.waterfall.peers.map(peerText).join(', ')}`);
+      out.line(`  swarm id: ${m.toHex(built.waterfall.swarmId)}`);
+      if (peers.length > 0) {
+        const { peerText } = await import('./inspect.js');
+        out.line(`  peer records: ${built.waterfall.peers.map(peerText).join(', ')}`);
+      }
       if (opts.embedPrivateKey) out.warn(`${opts.output} EMBEDS THE PRIVATE KEY: keep it to yourself; publish a copy made without --embed-private-key`);
     });
 }
 
 /** Scans `dir` and hashes its files; the scan's own list is garbage once this returns. */
 async function scanAndHash(
+  m: Modules,
   dir: string,
   pool: HashPool,
   out: Output,
@@ -122,10 +161,10 @@ async function scanAndHash(
 ): Promise<{ warnings: ScanWarning[]; hashed: HashTreeResult }> {
   // Hashing starts with the first entries the walk finds; the skipped ones are reported once it ends.
   const warnings: ScanWarning[] = [];
-  const progress = new Progress(out, 'hashing');
+  const progress = new m.Progress(out, 'hashing');
   let hashed: HashTreeResult;
   try {
-    hashed = await hashTree(dir, scanChunks(dir, warnings), { pool, pieceSize, chunking, onProgress: (p) => progress.update(p) });
+    hashed = await m.hashTree(dir, m.scanChunks(dir, warnings), { pool, pieceSize, chunking, onProgress: (p) => progress.update(p) });
   } finally {
     progress.stop();
   }
@@ -135,6 +174,7 @@ async function scanAndHash(
 
 /** Signs the Waterfall and encodes its piece layer (the layer checked against the signed entries). */
 function buildAndLayers(
+  m: Modules,
   name: string,
   salt: Uint8Array,
   sequence: number,
@@ -145,9 +185,9 @@ function buildAndLayers(
 ): { built: Built; layers: Uint8Array } {
   // Every root was computed from these layers (hashTree), and the encoder is checked by
   // the golden files: neither a read-back of the Waterfall nor a second merkle pass is needed.
-  const built = buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey, peers }, { readBack: false });
+  const built = m.buildWaterfall({ name, salt, sequence, publishTime: Date.now(), seed, entries: hashed.entries, embedPrivateKey, peers }, { readBack: false });
   // The walk lists entries in canonical order, so the layers are in entry order; were they
   // not (the same path arrays, one by one), the full check would say so.
   const inOrder = built.waterfall.entries.every((e, i) => e.path === hashed.entries[i].path);
-  return { built, layers: encodeLayers(built.waterfall, hashed.perFileLeaves, { checkRoots: !inOrder }) };
+  return { built, layers: m.encodeLayers(built.waterfall, hashed.perFileLeaves, { checkRoots: !inOrder }) };
 }
