@@ -125,7 +125,7 @@ test('update: kill -9 in the middle, then the same command finishes; files chang
   assert.deepEqual(sw.leftInPlace, ['drop.txt']);
 });
 
-test('a replayed older version and an equivocating pair are refused; the proof is kept', { timeout: T }, async (t) => {
+test('a replayed older version and an equivocating pair are refused; the proof is kept', { timeout: 3 * T }, async (t) => {
   const s = new Scope(t);
   const site = s.site({ 'a.bin': 200 * KiB }, '32K');
   const copy = s.path('copy');
