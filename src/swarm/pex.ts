@@ -37,6 +37,7 @@ export class PexExchange {
 
   /** Sends every PEX that is due. */
   tick(): void {
+    if (!this.s.opts.pex) return;
     const now = this.s.now();
     for (const peer of this.s.peers.values()) {
       if (now < peer.pexDueAt || !this.speaksPex(peer)) continue;
@@ -47,6 +48,7 @@ export class PexExchange {
 
   onPex(peer: Peer, entries: PexEntry[]): void {
     const s = this.s;
+    if (!s.opts.pex) return;
     const now = s.now();
     if (peer.pexReceivedAt > 0 && now - peer.pexReceivedAt < s.opts.pexIntervalMs / 2) return; // too soon: ignored
     peer.pexReceivedAt = now;

@@ -47,6 +47,8 @@ export interface SwarmTuning {
   /** Upload limit in bytes per second, 0 for none. */
   uploadLimit: number;
   pexIntervalMs: number;
+  /** Take part in peer exchange (default true); false sends no PEX and ignores what comes. */
+  pex: boolean;
   /** How long downloading pauses after a write fails (a full disk). */
   diskRetryMs: number;
   tickMs: number;
@@ -108,6 +110,7 @@ const DEFAULTS: SwarmTuning = {
   targetQueueMs: 2000,
   uploadLimit: 0,
   pexIntervalMs: 60_000,
+  pex: true,
   diskRetryMs: 5000,
   tickMs: 1000,
 };
