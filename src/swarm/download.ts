@@ -230,8 +230,10 @@ export class Downloader {
         return;
       }
       try {
-        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer);
+        // announced and served once written (onWritten), counted once durable (onVerified)
+        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer, () => s.onWritten(a.piece));
       } catch (err) {
+        s.forgetWritten(a.piece);
         s.picker.failed(a.piece);
         if (!s.stopped) this.diskError(err);
         return;

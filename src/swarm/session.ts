@@ -141,6 +141,12 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
   verifiedCount = 0;
   /** Pieces we hold verified (what verifiedCount counts). */
   private have!: Bitfield;
+  /**
+   * Pieces verified and written but not durable yet (the storage's group commit is under way):
+   * already announced and served, since their bytes are in the file; not counted as verified,
+   * not in the resume state, so after a crash we claim only what survived.
+   */
+  private readonly written = new Set<number>();
   private readonly choker: Choker;
   private readonly entryToFile: Int32Array;
   private readonly fileChanges: FileChanges | undefined;
@@ -349,12 +355,46 @@ export class Swarm extends EventEmitter<SwarmEvents> implements NodeSwarm {
 
   // ---- pieces --------------------------------------------------------------------------
 
-  /** A piece was verified and written. */
+  /**
+   * A verified piece's bytes are in its file, not durable yet: announce it (HAVE) and serve it
+   * now, so peers can fetch it from us while the group commit runs (it can take 100s of ms).
+   */
+  onWritten(piece: number): void {
+    if (this.stopped || this.have.has(piece) || this.written.has(piece)) return;
+    this.written.add(piece);
+    for (const p of this.peers.values()) if (!p.bits.has(piece) && !p.wire.closed) p.wire.have(piece);
+  }
+
+  /** Writing (or making durable) a piece announced by onWritten failed: it is served no more. */
+  forgetWritten(piece: number): void {
+    this.written.delete(piece);
+  }
+
+  /** A file's pieces are no longer trusted (it changed on disk): none of them is served as written. */
+  forgetWrittenFile(file: number): void {
+    const first = this.layout.firstPiece[file];
+    for (let i = 0; i < this.layout.pieceCounts[file]; i++) this.written.delete(first + i);
+  }
+
+  /** The piece's bytes are in its file (verified, or written and being made durable): it may be served. */
+  holds(file: number, pieceInFile: number): boolean {
+    return this.storage.isVerified(file, pieceInFile) || this.written.has(this.layout.firstPiece[file] + pieceInFile);
+  }
+
+  /** What we announce to a new peer: verified pieces and those written, not durable yet. */
+  announcedBits(): Bitfield {
+    const bits = this.storage.verified();
+    for (const i of this.written) bits.set(i);
+    return bits;
+  }
+
+  /** A piece was verified and written, durably. */
   onVerified(piece: number): void {
+    const announced = this.written.delete(piece);
     this.downloader.cancelElsewhere(piece, this.picker.verified(piece));
     if (!this.have.set(piece)) return; // counted already (the picker was rebuilt meanwhile)
     this.verifiedCount++;
-    for (const p of this.peers.values()) if (!p.bits.has(piece) && !p.wire.closed) p.wire.have(piece);
+    if (!announced) for (const p of this.peers.values()) if (!p.bits.has(piece) && !p.wire.closed) p.wire.have(piece);
     this.emit('verified', piece);
     const { file } = this.layout.locate(piece);
     if (this.storage.status(file).complete) this.fileChanges?.consider(file);
