@@ -1,13 +1,11 @@
-// The TLS certificate of a node key: a self-signed X.509 certificate whose key IS
-// the node's ed25519 key, made with @peculiar/x509 over WebCrypto. Deterministic
-// (fixed fields, ed25519 signatures are deterministic): one key, one certificate.
-// Peers pin the key, so nothing else in it is checked (docs/PROTOCOL.md, "Transport").
-import 'reflect-metadata'; // @peculiar/x509 uses tsyringe, which needs it
-import * as x509 from '@peculiar/x509';
-import { createPrivateKey, webcrypto, type X509Certificate } from 'node:crypto';
+// The TLS certificate of a node key: a self-signed X.509 certificate whose key IS the node's
+// ed25519 key. Every field but the key and the signature is fixed, so the DER is a template
+// (below, as @peculiar/x509 made it before: the test checks the two agree byte for byte), and
+// node:crypto signs it; no X.509 library is loaded at start-up (that took ~70 ms per process).
+// Deterministic (ed25519 signatures are): one key, one certificate. Peers pin the key, so
+// nothing else in it is checked (docs/PROTOCOL.md, "Transport").
+import { createPrivateKey, sign, type X509Certificate } from 'node:crypto';
 import type { NodeKey } from './node-key.js';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export interface NodeCertificate {
   /** PEM, for tls.createSecureContext({ cert }). */
@@ -16,8 +14,20 @@ export interface NodeCertificate {
   keyPem: string;
 }
 
-const NOT_BEFORE = new Date(Date.UTC(2026, 0, 1));
-const NOT_AFTER = new Date(Date.UTC(9999, 11, 31, 23, 59, 59)); // RFC 5280: no expiry
+const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+/** TBSCertificate up to the key: v3, serial 1, ed25519, CN=ByteFall node (issuer and subject),
+ * valid 2026-01-01 to 9999-12-31 23:59:59 (RFC 5280: no expiry), the key's algorithm ed25519. */
+const TBS_HEAD = hex(`
+  30 81 95 a0 03 02 01 02 02 01 01 30 05 06 03 2b 65 70
+  30 18 31 16 30 14 06 03 55 04 03 13 0d 42 79 74 65 46 61 6c 6c 20 6e 6f 64 65
+  30 20 17 0d 32 36 30 31 30 31 30 30 30 30 30 30 5a 18 0f 39 39 39 39 31 32 33 31 32 33 35 39 35 39 5a
+  30 18 31 16 30 14 06 03 55 04 03 13 0d 42 79 74 65 46 61 6c 6c 20 6e 6f 64 65
+  30 2a 30 05 06 03 2b 65 70 03 21 00`);
+/** After the key: an empty extensions field ([3] { SEQUENCE {} }). */
+const TBS_TAIL = hex('a3 02 30 00');
+const CERT_HEAD = hex('30 81 e2');
+/** signatureAlgorithm ed25519, then the signature's BIT STRING header. */
+const SIG_HEAD = hex('30 05 06 03 2b 65 70 03 41 00');
 
 function b64u(b: Uint8Array): string {
   return Buffer.from(b).toString('base64url');
@@ -25,20 +35,12 @@ function b64u(b: Uint8Array): string {
 
 export async function nodeCertificate(key: NodeKey): Promise<NodeCertificate> {
   const jwk = { kty: 'OKP', crv: 'Ed25519', d: b64u(key.seed), x: b64u(key.publicKey) };
-  const subtle = webcrypto.subtle;
-  const privateKey = await subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['sign']);
-  const publicKey = await subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, true, ['verify']);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: 'CN=ByteFall node',
-    notBefore: NOT_BEFORE,
-    notAfter: NOT_AFTER,
-    signingAlgorithm: { name: 'Ed25519' },
-    keys: { privateKey, publicKey } as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
-    extensions: [],
-  });
-  const keyPem = createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }) as string;
-  return { certPem: cert.toString('pem'), keyPem };
+  const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
+  const tbs = Buffer.concat([TBS_HEAD, key.publicKey, TBS_TAIL]);
+  const der = Buffer.concat([CERT_HEAD, tbs, SIG_HEAD, sign(null, tbs, privateKey)]);
+  const lines = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  return { certPem: `-----BEGIN CERTIFICATE-----\n${lines}\n-----END CERTIFICATE-----`, keyPem };
 }
 
 /** The 32-byte ed25519 key of a peer certificate, or undefined for any other kind of key. */

@@ -110,7 +110,7 @@ export class FsStorage implements Storage {
     return { pieces: this.layout.pieceCounts[file], verified: this.state.pieces.count(file), complete: this.done[file] };
   }
 
-  async writePiece(file: number, piece: number, data: Uint8Array): Promise<void> {
+  async writePiece(file: number, piece: number, data: Uint8Array, onWritten?: () => void): Promise<void> {
     this.checkOpen();
     this.layout.checkPieceData(file, piece, data);
     if (this.done[file] || this.state.pieces.has(file, piece)) return;
@@ -121,6 +121,7 @@ export class FsStorage implements Storage {
       if (this.state.pieces.has(file, piece)) return; // a duplicate copy completed it meanwhile
       throw wrap(err, this.partPath(file), 'write');
     }
+    onWritten?.(); // in the page cache, not durable: the commit below records it
     await this.commit({ file, piece });
   }
 

@@ -45,13 +45,14 @@ export class MemoryStorage implements Storage {
     return { pieces: this.layout.pieceCounts[file], verified: this.state.count(file), complete: this.done[file] };
   }
 
-  async writePiece(file: number, piece: number, data: Uint8Array): Promise<void> {
+  async writePiece(file: number, piece: number, data: Uint8Array, onWritten?: () => void): Promise<void> {
     this.checkOpen();
     this.layout.checkPieceData(file, piece, data);
     if (this.state.has(file, piece)) return;
     let buf = this.work.get(file);
     if (!buf) this.work.set(file, (buf = new Uint8Array(this.layout.files[file].size)));
     buf.set(data, this.layout.pieceOffset(file, piece));
+    onWritten?.();
     this.record(file, piece);
   }
 

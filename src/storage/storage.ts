@@ -23,8 +23,11 @@ export interface Storage {
    * Writes a piece the caller has verified. Resolves once the bytes are durable and recorded as
    * verified (so a kill -9 after this never loses it); the piece that completes a file also
    * moves the file to its final name. Writing a piece that is already verified does nothing.
+   * `onWritten`, if given, runs once the bytes are in the working copy (read() returns them)
+   * and before they are durable: a swarm may announce the piece then. It is not recorded as
+   * verified (nor resumed after a crash) until the promise resolves.
    */
-  writePiece(file: number, piece: number, data: Uint8Array): Promise<void>;
+  writePiece(file: number, piece: number, data: Uint8Array, onWritten?: () => void): Promise<void>;
 
   /** Reads a verified piece (NOT_VERIFIED otherwise): what we serve to peers. */
   readPiece(file: number, piece: number): Promise<Uint8Array>;

@@ -24,6 +24,12 @@ const SPREAD_BYTES = 1 << 20;
 const SPREAD_MIN_PIECE = 256 * 1024;
 /** ... and at least one piece per this many ms, whatever the others send. */
 const SEED_TRICKLE_MS = 1000;
+/**
+ * In endgame a peer is asked for a piece another peer is fetching only while it has fewer than
+ * this many pieces in flight: idle peers finish the tail, and a long queue is not duplicated
+ * whole (every duplicate that arrives before its cancel is a piece uploaded twice).
+ */
+const ENDGAME_PIECES = 2;
 /** A peer that refuses this many pieces it claimed to have is dropped. */
 const MAX_NOT_HAVE = 32;
 
@@ -68,7 +74,9 @@ export class Downloader {
       }
       if (held) return; // a dictionary is being read: pick no more until it is (compress-fetch.ts)
       const more = Math.max(1, Math.ceil((window - peer.blocksInFlight) * MAX_BLOCK_LEN / s.typicalPieceBytes));
-      let picked = s.picker.pick(peer.id, peer.assemblies.size + more, now, { maxAvailability: spread?.seeds });
+      // A seed others relay is never asked for duplicates here, only by the trickle below.
+      const maxDuplicates = spread ? 0 : Math.max(0, ENDGAME_PIECES - peer.assemblies.size);
+      let picked = s.picker.pick(peer.id, peer.assemblies.size + more, now, { maxAvailability: spread?.seeds, maxDuplicates });
       // Nothing only seeds have: one piece from the seed if the other peers send us nothing, or
       // if the seed sent nothing for a second.
       const trickle = spread && (spread.othersIdle || now - peer.lastBlockAt >= SEED_TRICKLE_MS);
@@ -238,8 +246,10 @@ export class Downloader {
         return;
       }
       try {
-        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer);
+        // announced and served once written (onWritten), counted once durable (onVerified)
+        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer, () => s.onWritten(a.piece));
       } catch (err) {
+        s.forgetWritten(a.piece);
         s.picker.failed(a.piece);
         if (!s.stopped) this.diskError(err);
         return;

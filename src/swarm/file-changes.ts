@@ -46,6 +46,7 @@ export class FileChanges {
     if (s.stopped) return;
     const wasComplete = s.storage.status(file).complete;
     this.suspect.add(file);
+    s.forgetWrittenFile(file);
     if (wasComplete) s.warn(`${s.describeFile(file)} changed on disk: not served until it is checked again`);
     this.rechecks = this.rechecks.then(async () => {
       if (s.stopped) return;

@@ -17,8 +17,10 @@ export function sendHaves(s: Swarm, peer: Peer): void {
   const id = s.waterfall.waterfallId;
   const total = s.layout.totalPieces;
   if (s.verifiedCount === total) return void peer.wire.haveAll(id);
-  if (s.verifiedCount === 0) return void peer.wire.haveNone(id);
-  const bytes = s.storage.verified().toBytes();
+  const bits = s.announcedBits();
+  if (bits.count === total) return void peer.wire.haveAll(id);
+  if (bits.count === 0) return void peer.wire.haveNone(id);
+  const bytes = bits.toBytes();
   for (let at = 0; at < bytes.length; at += MAX_BITFIELD_BYTES) {
     peer.wire.bitfield(id, bytes.subarray(at, Math.min(at + MAX_BITFIELD_BYTES, bytes.length)), at * 8);
   }

@@ -10,7 +10,10 @@ import type { PexEntry } from '../wire/messages.js';
 import type { Peer } from './peer.js';
 import type { Swarm } from './session.js';
 
-/** The first PEX goes out this soon after the handshake, later ones every interval. */
+/**
+ * A new peer hears at once of the peers we know (so it dials them now, not a tick later); when
+ * we know nobody else yet, its first PEX goes out this soon after. Later ones every interval.
+ */
 const FIRST_PEX_MS = 300;
 const ZERO_ID = new Uint8Array(32);
 
@@ -30,13 +33,17 @@ export function pexEntry(address: string, nodeIdHex: string, flags: { dropped?: 
 export class PexExchange {
   constructor(private readonly s: Swarm) {}
 
-  /** A new peer: its first PEX is due shortly. */
+  /** A new peer: it hears of the others at once, or shortly if there are none yet. */
   added(peer: Peer): void {
-    peer.pexDueAt = this.s.now() + Math.min(FIRST_PEX_MS, this.s.opts.pexIntervalMs);
+    const s = this.s;
+    const now = s.now();
+    if (s.opts.pex && this.speaksPex(peer) && this.send(peer)) peer.pexDueAt = now + s.opts.pexIntervalMs;
+    else peer.pexDueAt = now + Math.min(FIRST_PEX_MS, s.opts.pexIntervalMs);
   }
 
   /** Sends every PEX that is due. */
   tick(): void {
+    if (!this.s.opts.pex) return;
     const now = this.s.now();
     for (const peer of this.s.peers.values()) {
       if (now < peer.pexDueAt || !this.speaksPex(peer)) continue;
@@ -47,22 +54,27 @@ export class PexExchange {
 
   onPex(peer: Peer, entries: PexEntry[]): void {
     const s = this.s;
+    if (!s.opts.pex) return;
     const now = s.now();
     if (peer.pexReceivedAt > 0 && now - peer.pexReceivedAt < s.opts.pexIntervalMs / 2) return; // too soon: ignored
     peer.pexReceivedAt = now;
+    let added = false;
     for (const e of entries.slice(0, MAX_PEX_ENTRIES)) {
       if (e.dropped || e.address.kind !== 'ip') continue; // we find out about dropped peers ourselves
       const id = e.nodeId.every((b) => b === 0) ? undefined : toHex(e.nodeId);
       if (id === s.node.nodeIdHex || (id && s.peers.has(id))) continue;
       s.connector.add(formatAddress(e.address), id, 'pex', e.seed);
+      added = true;
     }
+    if (added) s.connector.tick(); // dial now, not at the next tick
   }
 
   private speaksPex(peer: Peer): boolean {
     return !!peer.wire.handshake && (peer.wire.handshake.capabilities & CAP_PEX) !== 0;
   }
 
-  private send(peer: Peer): void {
+  /** Sends the peer what changed since its last PEX; false when there was nothing to say. */
+  private send(peer: Peer): boolean {
     const now: Map<string, { id: string; seed: boolean }> = new Map();
     for (const p of this.s.peers.values()) {
       if (p === peer || !p.info.listenAddress) continue;
@@ -84,6 +96,8 @@ export class PexExchange {
       entries.push(e);
       peer.pexSent.set(address, p.id);
     }
-    if (entries.length > 0) peer.wire.pex(entries);
+    if (entries.length === 0) return false;
+    peer.wire.pex(entries);
+    return true;
   }
 }

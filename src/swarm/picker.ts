@@ -40,6 +40,8 @@ export interface PickerOptions {
 export interface PickLimit {
   /** Only pieces at most this many peers have (e.g. the number of seeds: pieces nobody else has). */
   maxAvailability?: number;
+  /** In endgame, at most this many duplicate requests (pieces another peer is asked for too); default no limit. */
+  maxDuplicates?: number;
 }
 
 export interface Expired {
@@ -267,6 +269,7 @@ export class PiecePicker {
       }
       want -= picked.length;
     }
+    want = Math.min(want, only.maxDuplicates ?? Infinity);
     if (want > 0 && this.isEndgame()) {
       const best = new SmallestK(want);
       ps.bits.forEachCommon(this.busy, (i) => {

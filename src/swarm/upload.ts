@@ -149,9 +149,9 @@ export class Uploader {
     }
   }
 
-  /** Verified, and its file not suspected of changing. */
+  /** Verified (or written, being made durable), and its file not suspected of changing. */
   private servable(file: number, inFile: number): boolean {
-    return this.s.storage.isVerified(file, inFile) && !this.s.isSuspect(file);
+    return this.s.holds(file, inFile) && !this.s.isSuspect(file);
   }
 
   /** Reads the span holding the job's block (once, for every block of it), then serves the block. */

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, webcrypto } from 'node:crypto';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
 import { writeNewNodeKeyFile, readNodeKeyFile, loadOrCreateNodeKey, nodeKeyFromSeed, decodeNodeKeyFile } from '../../src/net/node-key.js';
 import { nodeCertificate, nodeIdOfCertificate } from '../../src/net/node-cert.js';
 import { encodeKeyFile } from '../../src/keys/keyfile.js';
@@ -59,4 +61,21 @@ test('the certificate is deterministic and carries the node key', async () => {
   assert.equal(toHex(nodeIdOfCertificate(cert)!), toHex(key.publicKey));
   assert.ok(cert.verify(cert.publicKey), 'self-signed by the node key');
   assert.equal(cert.subject, 'CN=ByteFall node');
+});
+
+test('the certificate template is the one an X.509 library makes for the same fields', async () => {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  for (const fill of [1, 7, 200]) {
+    const key = nodeKeyFromSeed(new Uint8Array(32).fill(fill));
+    const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+    const jwk = { kty: 'OKP', crv: 'Ed25519', d: b64u(key.seed), x: b64u(key.publicKey) };
+    const privateKey = await webcrypto.subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['sign']);
+    const publicKey = await webcrypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, true, ['verify']);
+    const expected = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '01', name: 'CN=ByteFall node', notBefore: new Date(Date.UTC(2026, 0, 1)), notAfter: new Date(Date.UTC(9999, 11, 31, 23, 59, 59)),
+      signingAlgorithm: { name: 'Ed25519' }, keys: { privateKey, publicKey } as never, extensions: [],
+    });
+    const ours = new X509Certificate((await nodeCertificate(key)).certPem);
+    assert.equal(Buffer.from(ours.raw).toString('hex'), Buffer.from(expected.rawData).toString('hex'));
+  }
 });

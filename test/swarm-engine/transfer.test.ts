@@ -105,3 +105,103 @@ test('a full disk: one line, downloading pauses, nothing unverified is kept, and
   assert.equal(lines.length, 1, lines.join('\n'));
   assert.match(lines[0], /ENOSPC; downloading paused for 0\.3 s/);
 });
+
+/**
+ * A storage whose group commit waits for `release()`: writePiece puts the bytes where read()
+ * finds them and calls onWritten at once, but records the piece (MemoryStorage.writePiece)
+ * only once released; `fail` makes the held commits fail instead (a disk error at fsync).
+ */
+function heldCommits() {
+  let open!: () => void;
+  let gate = new Promise<void>((r) => (open = r));
+  const held = new Map<string, { file: number; offset: number; data: Uint8Array }>();
+  const heldAtRetry: boolean[] = [];
+  const failedOnce = new Set<string>();
+  let fail = false;
+  let node: { swarm: { holds(file: number, piece: number): boolean } } | undefined;
+  const wrap = (inner: Storage): Storage =>
+    new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'writePiece') {
+          return async (file: number, piece: number, data: Uint8Array, onWritten?: () => void) => {
+            const key = `${file}:${piece}`;
+            if (failedOnce.has(key) && node) heldAtRetry.push(node.swarm.holds(file, piece)); // before it is written again
+            held.set(key, { file, offset: target.layout.pieceOffset(file, piece), data: data.slice() });
+            onWritten?.();
+            await gate;
+            if (fail && !failedOnce.has(key)) {
+              failedOnce.add(key);
+              held.delete(key);
+              throw new BytefallError('IO_ERROR', 'fdatasync failed', { op: 'sync' });
+            }
+            await target.writePiece(file, piece, data);
+            held.delete(key);
+          };
+        }
+        if (prop === 'read') {
+          return async (file: number, offset: number, length: number, into?: Uint8Array) => {
+            for (const h of held.values()) {
+              if (h.file === file && offset >= h.offset && offset + length <= h.offset + h.data.length) {
+                const out = into ? into.subarray(0, length) : new Uint8Array(length);
+                out.set(h.data.subarray(offset - h.offset, offset - h.offset + length));
+                return out;
+              }
+            }
+            return target.read(file, offset, length, into);
+          };
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+  return {
+    wrap, held, heldAtRetry, failedOnce,
+    attach: (n: typeof node) => (node = n),
+    release(withFailure: boolean) {
+      fail = withFailure;
+      open();
+      if (withFailure) gate = Promise.resolve(); // the retries go through
+    },
+  };
+}
+
+test('a piece is announced and served once written, before its commit; counted and recorded only once durable', async (t) => {
+  const s = new TestSwarm(makeData([{ path: ['a.bin'], size: 300_000 }], 16 * 1024), pool);
+  t.after(() => s.close());
+  const total = Math.ceil(300_000 / (16 * 1024));
+  const seed = await s.add({ have: 'all', download: false });
+  const c = heldCommits();
+  const mid = await s.add({ have: 'none', withLayers: true, peers: [seed.address], wrapStorage: c.wrap, pex: false });
+  c.attach(mid);
+  await until(() => c.held.size === total, 10_000, 'every piece written, none committed');
+  assert.equal(mid.storage.verified().count, 0, 'nothing recorded before it is durable');
+  assert.equal(mid.swarm.verifiedCount, 0);
+  assert.equal(mid.swarm.complete, false);
+  // A peer that knows only `mid` gets every piece from it while the commits wait.
+  const late = await s.add({ have: 'none', withLayers: true, peers: [mid.address], pex: false });
+  await until(() => late.swarm.complete, 10_000, 'the late peer to complete from the uncommitted pieces');
+  assert.ok(await s.holdsAll(late));
+  assert.equal(late.swarm.peers.size, 1);
+  assert.equal(mid.storage.verified().count, 0, 'still nothing recorded');
+  assert.equal(mid.swarm.snapshot().uploaded, 300_000);
+  c.release(false);
+  await until(() => mid.swarm.complete, 10_000, 'the commits to complete');
+  assert.equal(mid.storage.verified().count, total);
+});
+
+test('a piece whose commit fails after it was announced is no longer served, and is fetched again', async (t) => {
+  const s = new TestSwarm(makeData([{ path: ['a.bin'], size: 300_000 }], 16 * 1024), pool);
+  t.after(() => s.close());
+  const total = Math.ceil(300_000 / (16 * 1024));
+  const seed = await s.add({ have: 'all', download: false });
+  const c = heldCommits();
+  const mid = await s.add({ have: 'none', withLayers: true, peers: [seed.address], wrapStorage: c.wrap, pex: false, diskRetryMs: 100 });
+  c.attach(mid);
+  await until(() => c.held.size === total, 10_000, 'every piece written, none committed');
+  c.release(true);
+  await until(() => mid.swarm.complete, 10_000, 'completion after the failed commits');
+  assert.equal(c.failedOnce.size, total);
+  assert.equal(c.heldAtRetry.length, total);
+  assert.ok(c.heldAtRetry.every((h) => !h), 'a piece whose commit failed is not served until it is written again');
+  assert.ok(await s.holdsAll(mid));
+});

@@ -89,6 +89,17 @@ test('endgame: once everything is in flight, other peers duplicate requests, at 
   assert.deepEqual(sorted(p.requestsOf('A')), [0, 1, 2].filter((i) => i !== dup[0]));
 });
 
+test('endgame duplicates can be limited per pick; normal picks are not', () => {
+  const p = setupPicker({ avail: '3333', peers: { A: '1111', B: '1111' } });
+  assert.deepEqual(sorted(p.pick('A', 4, 0)), [0, 1, 2, 3]);
+  assert.equal(p.isEndgame(), true);
+  assert.deepEqual(p.pick('B', 4, 0, { maxDuplicates: 0 }), []);
+  assert.equal(p.pick('B', 4, 0, { maxDuplicates: 1 }).length, 1);
+  const q = setupPicker({ avail: '3333', peers: { A: '11  ', B: '1111' } });
+  assert.deepEqual(sorted(q.pick('A', 2, 0)), [0, 1]);
+  assert.deepEqual(sorted(q.pick('B', 4, 0, { maxDuplicates: 0 })), [2, 3], 'open pieces are picked whatever the limit');
+});
+
 test('endgame does not start while a piece can still be picked normally', () => {
   const p = setupPicker({ avail: '222', peers: { A: '11 ', B: '111' } });
   assert.deepEqual(sorted(p.pick('A', 3, 0)), [0, 1]);
