@@ -125,7 +125,7 @@ function describeEvent(e: Record<string, unknown>): string | undefined {
         : `${((100 * (e.bytesVerified as number)) / (e.bytesTotal as number)).toFixed(0)}% of ${mib(e.bytesTotal as number)}, down ${mib(e.downRate as number)}/s, up ${mib(e.upRate as number)}/s, ${e.peers} peers`;
     case 'complete':
       return (e.downloaded as number) > 0
-        ? `complete at version ${e.sequence}: ${mib(e.bytesTotal as number)} verified; ${mib(e.downloaded as number)} downloaded in all, ${(e.seconds as number).toFixed(1)} s`
+        ? `complete at version ${e.sequence}: ${mib(e.bytesTotal as number)} verified; ${mib(e.downloaded as number)} of pieces, ${mib(e.wireBytesReceived as number)} received on the wire in all, ${(e.seconds as number).toFixed(1)} s`
         : `holds all ${mib(e.bytesTotal as number)} of version ${e.sequence}`;
     case 'version-found':
       return `heard of version ${e.sequence} from ${String(e.from).split(' ')[0]}`;

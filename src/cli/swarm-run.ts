@@ -205,7 +205,7 @@ function watchSwarm(swarm: Swarm, display: SwarmDisplay, state: StateDir): void 
     const now = Date.now();
     if (done < total && now - checkedShown < 1000) return;
     checkedShown = now;
-    display.event({ event: 'checking', bytesDone: done, bytesTotal: total }, done === total ? `checked ${formatBytes(total)} on disk` : undefined);
+    display.event({ event: 'checking', bytesDone: done, bytesTotal: total }, done === total && total > 0 ? `checked ${formatBytes(total)} on disk` : undefined);
   });
   swarm.on('warning', (m) => display.log(m));
   swarm.on('peer', (p) => display.event({ event: 'peer', ...p }));
@@ -257,7 +257,7 @@ async function drive(o: SwarmRunOptions, f: Follower, display: SwarmDisplay, sig
       const secs = (Date.now() - started) / 1000;
       display.status(s);
       const text = o.download || swarm !== first
-        ? `complete: version ${swarm.waterfall.sequence}, ${formatBytes(s.bytesTotal)} verified (downloaded ${formatBytes(s.downloaded)} in ${secs.toFixed(1)} s)`
+        ? `complete: version ${swarm.waterfall.sequence}, ${formatBytes(s.bytesTotal)} verified (${formatBytes(s.downloaded)} of pieces, ${formatBytes(wireCounters.received)} received on the wire in all, ${secs.toFixed(1)} s)`
         : `serving all ${formatBytes(s.bytesTotal)}`;
       display.event({ event: 'complete', sequence: swarm.waterfall.sequence, ...s, seconds: secs, wireBytesReceived: wireCounters.received, wireBytesSent: wireCounters.sent, wireBytesReceivedByType: { ...receivedByType } }, text);
       if (!o.keepSeeding) return 0;

@@ -23,6 +23,7 @@ import { prepareUpdate, readRange } from './prepare.js';
 import { dictionaryHints } from './dictionary.js';
 import type { FetchHint } from '../swarm/compress-fetch.js';
 import { switchVersion } from './switch.js';
+import { bytesText } from './plan-text.js';
 
 /** Placeholder layers of the right sizes (no file is a source when none is intact). */
 function zeroLayers(w: Waterfall): Uint8Array[] {
@@ -303,7 +304,7 @@ export class Follower extends EventEmitter<FollowerEvents> {
     }
     this.o.event(
       { event: 'updating', from: old.waterfall.sequence, to: next.waterfall.sequence, reused: total - toFetch, fetch: toFetch, planned: plan.bytes.fetch, placedLocally: prepared.placed, kept: plan.kept.length, moved: plan.moved.length, copied: plan.copied.length, changed: plan.changed.length, added: plan.added.length, removed: plan.removed.length },
-      `updating to version ${next.waterfall.sequence}: ${plan.kept.length} files kept, ${plan.moved.length} moved, ${plan.changed.length} changed, ${plan.added.length} added, ${plan.removed.length} removed; ${total - toFetch} bytes reused, ${toFetch} to fetch`,
+      `updating to version ${next.waterfall.sequence}: ${plan.kept.length} files kept, ${plan.moved.length} moved, ${plan.changed.length} changed, ${plan.added.length} added, ${plan.removed.length} removed; ${bytesText(total - toFetch)} reused, ${bytesText(toFetch)} to fetch (as deltas of the old bytes where there are some)`,
     );
     await old.swarm.handOver(swarm);
     this.emit('updating', { from: old.waterfall.sequence, to: next.waterfall.sequence, fetch: toFetch, reused: total - toFetch });
