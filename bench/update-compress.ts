@@ -12,7 +12,7 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeBlock } from '../src/swarm/compress.js';
-import { deltaBase, windowStart } from '../src/swarm/compress-fetch.js';
+import { deltaBase, pieceDeltaBlockLen, windowStart } from '../src/swarm/compress-fetch.js';
 import { deltaBlockLen, deltaSignature } from '../src/wire/delta.js';
 import { dictionaryHints } from '../src/update/dictionary.js';
 import type { UpdatePlan, Version } from '../src/update/plan.js';
@@ -89,7 +89,7 @@ export async function compressFetches(plan: UpdatePlan, old: Version, next: Vers
     for (let at = 0; at < f.length; at += BLOCK) {
       const block = data.subarray(at, at + BLOCK);
       const base = deltaBase(dict, at, block.length, f.length);
-      const blockLen = deltaBlockLen(base.length, 128);
+      const blockLen = pieceDeltaBlockLen(base.length);
       const delta = base.length >= blockLen ? { blockLen, signature: deltaSignature(base, blockLen) } : undefined;
       const e = await encodeBlock(block, CAPS_IMPLEMENTED, undefined, delta);
       fig.best += e.data.length;

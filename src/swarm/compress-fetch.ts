@@ -37,8 +37,8 @@ const DICT_BEHIND = 8 * 1024;
 
 /** Bytes of the old piece around a block's mapped position that its delta signature covers, each side. */
 const DELTA_SLACK = 64 * 1024;
-/** Smallest delta block for pieces: a signature costs 8 bytes per block, 1/16 of the base. */
-const DELTA_MIN_BLOCK = 128;
+/** Smallest delta block for pieces (a base of up to 1 KiB). */
+const DELTA_MIN_BLOCK = 32;
 
 interface Mode {
   compress: boolean;
@@ -114,7 +114,7 @@ export function blockRef(s: Swarm, a: PieceAssembly, offset: number, length: num
   const dict = mode?.dict?.bytes;
   if (dict && mode.delta) {
     const base = deltaBase(dict, offset, length, a.length);
-    const blockLen = deltaBlockLen(base.length, DELTA_MIN_BLOCK);
+    const blockLen = pieceDeltaBlockLen(base.length);
     if (base.length >= blockLen) {
       a.delta = true;
       const ref: PieceRef = { kind: 'index', waterfallId: s.waterfall.waterfallId, piece: a.piece, compress: mode.compress, delta: { blockLen, signature: deltaSignature(base, blockLen) } };
@@ -128,6 +128,17 @@ export function blockRef(s: Swarm, a: PieceAssembly, offset: number, length: num
     return { ref: { kind: 'dict', leaf, length: a.length, dictLeaf: mode!.dict!.hint.leaf, dictLength: dict.length, dictOffset }, dictionary: window };
   }
   return { ref: { kind: 'index', waterfallId: s.waterfall.waterfallId, piece: a.piece, ...(mode?.compress ? { compress: true } : {}) } };
+}
+
+/**
+ * The delta block for a base of `baseLen` bytes of an old piece: about its square root, as
+ * rsync chooses (a signature of 8 sqrt(n) bytes; literal runs of a block or two around each
+ * edit), at least DELTA_MIN_BLOCK, and at most DELTA_MAX_BLOCKS blocks.
+ */
+export function pieceDeltaBlockLen(baseLen: number): number {
+  let b = DELTA_MIN_BLOCK;
+  while (b * b < baseLen) b *= 2;
+  return deltaBlockLen(baseLen, b);
 }
 
 /**

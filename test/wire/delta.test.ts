@@ -12,7 +12,7 @@ import {
 import { encodeMessage, decodeMessage, type Message } from '../../src/wire/messages.js';
 import { decodeBlock, encodingRefusal } from '../../src/wire/messages/piece-encoding.js';
 import { encodeBlock } from '../../src/swarm/compress.js';
-import { deltaBase } from '../../src/swarm/compress-fetch.js';
+import { deltaBase, pieceDeltaBlockLen } from '../../src/swarm/compress-fetch.js';
 import { CAPS_IMPLEMENTED, CAP_DEFLATE, CAP_DELTA, ENCODING_DELTA } from '../../src/wire/constants.js';
 import { BytefallError } from '../../src/errors.js';
 import { hex, unhex, plain } from './helpers.js';
@@ -91,6 +91,11 @@ test('block length: at least the minimum, at most 4096 blocks of signature', () 
   assert.equal(deltaBlockLen(1000, 128), 128);
   assert.equal(deltaBlockLen(128 * DELTA_MAX_BLOCKS + 1, 128), 256);
   assert.equal(deltaBlockLen(300_000, 64), 128);
+});
+
+test('piece delta blocks: about the square root of the base (rsync), from 32 bytes', () => {
+  const table: [number, number][] = [[100, 32], [1024, 32], [1025, 64], [4096, 64], [16 * 1024, 128], [200_000, 512], [256 * 1024, 512], [16 << 20, 4096]];
+  for (const [base, block] of table) assert.equal(pieceDeltaBlockLen(base), block, `base ${base}`);
 });
 
 test('the base of a block: its mapped place in the old piece, 64 KiB each side', () => {
