@@ -72,6 +72,7 @@ function start(name: string, args: string[]): Started {
   const swarmId = new Promise<string>((r) => (resolveSwarm = r));
   let buf = '';
   let lastShown = 0;
+  let lastLine = '';
   const completes: Record<string, unknown>[] = [];
   let waiters: (() => void)[] = [];
   let progress = 0;
@@ -91,9 +92,10 @@ function start(name: string, args: string[]): Started {
       const line = describeEvent(e);
       if (!line) continue;
       if (e.event === 'stats') {
-        if (Date.now() - lastShown < 900) continue;
+        if (Date.now() - lastShown < 900 || line === lastLine) continue; // an idle seeder's line, once
         lastShown = Date.now();
       }
+      lastLine = line;
       process.stdout.write(`  [${name}] ${line}\n`);
     }
   });
@@ -125,7 +127,7 @@ function describeEvent(e: Record<string, unknown>): string | undefined {
         : `${((100 * (e.bytesVerified as number)) / (e.bytesTotal as number)).toFixed(0)}% of ${mib(e.bytesTotal as number)}, down ${mib(e.downRate as number)}/s, up ${mib(e.upRate as number)}/s, ${e.peers} peers`;
     case 'complete':
       return (e.downloaded as number) > 0
-        ? `complete at version ${e.sequence}: ${mib(e.bytesTotal as number)} verified; ${mib(e.downloaded as number)} of pieces, ${mib(e.wireBytesReceived as number)} received on the wire in all, ${(e.seconds as number).toFixed(1)} s`
+        ? `complete at version ${e.sequence}: ${mib(e.bytesTotal as number)} verified; ${mib(e.downloaded as number)} of pieces, ${mib(e.versionWireBytesReceived as number)} received on the wire for it, ${(e.versionSeconds as number).toFixed(1)} s`
         : `holds all ${mib(e.bytesTotal as number)} of version ${e.sequence}`;
     case 'version-found':
       return `heard of version ${e.sequence} from ${String(e.from).split(' ')[0]}`;

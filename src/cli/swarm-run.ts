@@ -231,6 +231,9 @@ function watchSwarm(swarm: Swarm, display: SwarmDisplay, state: StateDir): void 
 async function drive(o: SwarmRunOptions, f: Follower, display: SwarmDisplay, signal: AbortSignal, afterStart: () => void): Promise<number> {
   const first = f.current.swarm;
   const started = Date.now();
+  // Where the version now fetched began: its time and the bytes received by then (the text line is per version).
+  let version = { at: started, wire: wireCounters.received };
+  f.on('updating', () => (version = { at: Date.now(), wire: wireCounters.received }));
   let completeNow: (() => void) | undefined;
   f.on('complete', () => completeNow?.());
   const stopped = new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
@@ -257,9 +260,9 @@ async function drive(o: SwarmRunOptions, f: Follower, display: SwarmDisplay, sig
       const secs = (Date.now() - started) / 1000;
       display.status(s);
       const text = o.download || swarm !== first
-        ? `complete: version ${swarm.waterfall.sequence}, ${formatBytes(s.bytesTotal)} verified (${formatBytes(s.downloaded)} of pieces, ${formatBytes(wireCounters.received)} received on the wire in all, ${secs.toFixed(1)} s)`
+        ? `complete: version ${swarm.waterfall.sequence}, ${formatBytes(s.bytesTotal)} verified (${formatBytes(s.downloaded)} of pieces, ${formatBytes(wireCounters.received - version.wire)} received on the wire, ${((Date.now() - version.at) / 1000).toFixed(1)} s)`
         : `serving all ${formatBytes(s.bytesTotal)}`;
-      display.event({ event: 'complete', sequence: swarm.waterfall.sequence, ...s, seconds: secs, wireBytesReceived: wireCounters.received, wireBytesSent: wireCounters.sent, wireBytesReceivedByType: { ...receivedByType } }, text);
+      display.event({ event: 'complete', sequence: swarm.waterfall.sequence, ...s, seconds: secs, wireBytesReceived: wireCounters.received, wireBytesSent: wireCounters.sent, wireBytesReceivedByType: { ...receivedByType }, versionWireBytesReceived: wireCounters.received - version.wire, versionSeconds: (Date.now() - version.at) / 1000 }, text);
       if (!o.keepSeeding) return 0;
       // Seeding: wait for the next version to complete (or a signal).
       const nextVersion = new Promise<void>((resolve) => f.once('switched', () => resolve()));
