@@ -162,16 +162,19 @@ async function swarm(tool: Tool, data: string, work: string, size: number, n = 4
   const seedPort = nextPort++;
   const seeder = tool.seed(meta, data, seedPort);
   await seeder.waitFor(tool.ready);
+  const seedCpu0 = usage(seeder.child.pid!).cpu;
   const t0 = performance.now();
   const dirs = Array.from({ length: n }, (_, i) => join(work, `sw-${Date.now()}-${i}`));
   const getters = dirs.map((d) => tool.get(meta, d, nextPort++, seedPort));
   await Promise.all(getters.map((g) => g.waitFor(tool.done)));
   const secs = (performance.now() - t0) / 1000;
+  // CPU of all five processes until all complete (the downloaders' from their start)
+  const cpu = getters.reduce((sum, g) => sum + usage(g.child.pid!).cpu, usage(seeder.child.pid!).cpu - seedCpu0);
   await new Promise((r) => setTimeout(r, 1100)); // one more stats line from the seeder
   await stop(seeder);
   await Promise.all(getters.map(stop));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  return { secs, uploadedX: tool.uploaded(seeder) / size };
+  return { secs, cpu, uploadedX: tool.uploaded(seeder) / size };
 }
 
 async function main(): Promise<void> {
@@ -213,9 +216,15 @@ async function main(): Promise<void> {
     const rs = swarms.get(tool)!;
     const secs = median(rs.map((r) => r.secs));
     if (Number.isNaN(ours)) ours = secs;
-    rows2.push([tool.name, secs.toFixed(2), median(rs.map((r) => r.uploadedX)).toFixed(2), `${(secs / ours).toFixed(2)}x`]);
+    rows2.push([tool.name, secs.toFixed(2), median(rs.map((r) => r.cpu)).toFixed(2), median(rs.map((r) => r.uploadedX)).toFixed(2), `${(secs / ours).toFixed(2)}x`]);
   }
-  if (only !== 'one') printTable(`1 seeder + 4 downloaders, ${swarmMib} MiB, median of ${runs}`, ['peer', 'all complete s', 'seeder uploaded (x size)', 'time vs ByteFall'], rows2);
+  if (only !== 'one') printTable(`1 seeder + 4 downloaders, ${swarmMib} MiB, median of ${runs}`, ['peer', 'all complete s', 'CPU-s (all 5)', 'seeder uploaded (x size)', 'time vs ByteFall'], rows2);
+  // every run, for the record
+  for (const tool of tools) {
+    const one = (ones.get(tool) ?? []).map((r) => `${((mib * 1048576) / r.secs / 1e6).toFixed(0)} MB/s ${r.cpuPerGB.toFixed(2)} CPU-s/GB`);
+    const sw = (swarms.get(tool) ?? []).map((r) => `${r.secs.toFixed(2)} s ${r.cpu.toFixed(2)} CPU-s ${r.uploadedX.toFixed(2)}x`);
+    console.log(`${tool.name}:\n  1->1: ${one.join(' | ')}\n  swarm: ${sw.join(' | ')}`);
+  }
 }
 
 await main();

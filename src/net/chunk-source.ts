@@ -1,7 +1,7 @@
 // A fast path for reading a connection: a stream that can hand its incoming bytes to one
 // callback, in a buffer it reuses after each call, instead of emitting 'data' with a fresh
 // Buffer per chunk (TLS delivers 16 KiB at a time: no allocation and no garbage per chunk).
-// tcp-tls.ts offers it on the connections it dials; the Wire uses it when it is there.
+// tcp-tls.ts offers it on the connections it dials and accepts; the Wire uses it when it is there.
 
 export const CHUNK_SINK = Symbol.for('bytefall.chunkSink');
 

@@ -11,6 +11,7 @@ import { CHUNK_SINK, ChunkRelay, type ChunkSink } from './chunk-source.js';
 import { nodeCertificate, type NodeCertificate } from './node-cert.js';
 import { authenticate, profile } from './tls-profile.js';
 import type { NodeKey } from './node-key.js';
+import { useReadBuffer } from './user-buffer.js';
 import type { Connection, ConnectOptions, ListenOptions, Transport, TransportServer, TransportServerEvents } from './transport.js';
 
 export { ALPN, CIPHER_SUITES } from './tls-profile.js';
@@ -96,6 +97,10 @@ export class TcpTlsTransport implements Transport {
         wrapped.emit('refused', remoteOf(socket), id);
         socket.destroy();
         return;
+      }
+      const relay = new ChunkRelay(); // as onread on a dialed socket: no Buffer per 16 KiB record
+      if (useReadBuffer(socket, relay.buffer, relay.callback)) {
+        Object.defineProperty(socket, CHUNK_SINK, { value: (sink: ChunkSink) => relay.attach(sink) });
       }
       wrapped.emit('connection', new TlsConnection(socket, id, remoteOf(socket), false));
     });

@@ -17,7 +17,9 @@ import { Wire, type WireOptions, type WireCloseInfo } from '../../src/wire/wire.
 import { CLOSE_UNKNOWN_SWARM } from '../../src/wire/constants.js';
 import { BytefallError } from '../../src/errors.js';
 import { toHex } from '../../src/util/hex.js';
-import { chunkSourceOf, ChunkRelay } from '../../src/net/chunk-source.js';
+import { chunkSourceOf, ChunkRelay, CHUNK_SINK } from '../../src/net/chunk-source.js';
+import { profile } from '../../src/net/tls-profile.js';
+import { useReadBuffer } from '../../src/net/user-buffer.js';
 
 const KEY_A = nodeKeyFromSeed(new Uint8Array(32).fill(1));
 const KEY_B = nodeKeyFromSeed(new Uint8Array(32).fill(2));
@@ -94,29 +96,80 @@ test('the Wire runs over TLS: handshake, a request and its piece', async (t) => 
   assert.equal(info.error, undefined);
 });
 
-test('the dialer reads through one reused buffer; messages kept after their event stay intact', async (t) => {
-  const { conn, inbound } = await connectPair(t);
-  assert.ok(chunkSourceOf(conn.stream), 'a dialed connection offers the chunk fast path');
-  assert.equal(chunkSourceOf(inbound.stream), undefined, 'an accepted one reads with data events');
-  const { wa, wb } = wires(conn, inbound, { reuseFrameBuffers: true });
-  await Promise.all([once(wa, 'handshake'), once(wb, 'handshake')]);
-  const kept: Uint8Array[] = [];
-  wa.on('bitfield', (m) => kept.push(m.bits)); // kept without a copy: small frames are copied out of the read buffer
-  const sent: Uint8Array[] = [];
-  for (let i = 0; i < 200; i++) {
-    const bits = new Uint8Array(64).fill(i);
-    sent.push(bits);
-    wb.bitfield(new Uint8Array(32), bits);
-  }
-  const big = new Uint8Array(120_000).map((_, i) => (i * 7) & 0xff); // pushes the reused buffer around
-  wb.on('request', (m) => wb.piece(m.reqId, big));
-  for (let i = 0; i < 3; i++) {
-    wa.request({ kind: 'index', waterfallId: new Uint8Array(32), piece: i }, 0, big.length);
-    const [, got] = await once(wa, 'piece');
-    assert.deepEqual(new Uint8Array(got), big);
-  }
-  assert.equal(kept.length, 200);
-  kept.forEach((b, i) => assert.deepEqual(b, sent[i], `BITFIELD ${i} was overwritten`));
+for (const reader of ['dialer', 'listener'] as const) {
+  test(`the ${reader} reads through one reused buffer; messages kept after their event stay intact`, async (t) => {
+    const { conn, inbound } = await connectPair(t);
+    assert.ok(chunkSourceOf(conn.stream), 'a dialed connection offers the chunk fast path');
+    assert.ok(chunkSourceOf(inbound.stream), 'so does an accepted one');
+    const { wa, wb } = wires(conn, inbound, { reuseFrameBuffers: true }, { reuseFrameBuffers: true });
+    await Promise.all([once(wa, 'handshake'), once(wb, 'handshake')]);
+    const [rd, wr] = reader === 'dialer' ? [wa, wb] : [wb, wa];
+    const kept: Uint8Array[] = [];
+    rd.on('bitfield', (m) => kept.push(m.bits)); // kept without a copy: small frames are copied out of the read buffer
+    const sent: Uint8Array[] = [];
+    for (let i = 0; i < 200; i++) {
+      const bits = new Uint8Array(64).fill(i);
+      sent.push(bits);
+      wr.bitfield(new Uint8Array(32), bits);
+    }
+    const big = new Uint8Array(120_000).map((_, i) => (i * 7) & 0xff); // pushes the reused buffer around
+    wr.on('request', (m) => wr.piece(m.reqId, big));
+    for (let i = 0; i < 3; i++) {
+      rd.request({ kind: 'index', waterfallId: new Uint8Array(32), piece: i }, 0, big.length);
+      const [, got] = await once(rd, 'piece');
+      assert.deepEqual(new Uint8Array(got), big);
+    }
+    assert.equal(kept.length, 200);
+    kept.forEach((b, i) => assert.deepEqual(b, sent[i], `BITFIELD ${i} was overwritten`));
+  });
+}
+
+test('an accepted connection: bytes sent before its reader attaches arrive whole and in order', async (t) => {
+  const { a, server, port } = await setup(t);
+  const accepted = once(server, 'connection');
+  const conn = await a.connect(`127.0.0.1:${port}`);
+  t.after(() => conn.destroy());
+  const sent = new Uint8Array(300_000).map((_, i) => (i * 13 + (i >> 9)) & 0xff);
+  conn.stream.write(sent.subarray(0, 200_000)); // sent at once, before the listener reads
+  const [inbound] = (await accepted) as [Connection];
+  await new Promise((r) => setTimeout(r, 100));
+  const got: number[] = [];
+  const source = chunkSourceOf(inbound.stream);
+  assert.ok(source);
+  inbound.stream.on('data', () => assert.fail('no data events on the fast path'));
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  source[CHUNK_SINK]((c) => {
+    got.push(...c);
+    if (got.length === sent.length) done();
+  });
+  conn.stream.write(sent.subarray(200_000));
+  await all;
+  assert.deepEqual(new Uint8Array(got), sent);
+});
+
+test('useReadBuffer: bytes a TLS socket buffered before the switch come first, split to the buffer, then the rest', { timeout: 20_000 }, async (t) => {
+  const cert = await nodeCertificate(KEY_B);
+  const server = tls.createServer({ ...profile(cert), requestCert: true });
+  t.after(() => server.close());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const sockets = once(server, 'secureConnection');
+  const client = tls.connect({ ...profile(await nodeCertificate(KEY_A)), port: (server.address() as net.AddressInfo).port, host: '127.0.0.1' });
+  t.after(() => client.destroy());
+  await once(client, 'secureConnect');
+  const [socket] = (await sockets) as [tls.TLSSocket];
+  const sent = new Uint8Array(100_000).map((_, i) => (i * 31) & 0xff);
+  client.write(sent.subarray(0, 40_000));
+  while (socket.readableLength < socket.readableHighWaterMark) await new Promise((r) => setTimeout(r, 10)); // past the high-water mark: reading stopped
+  const buffer = Buffer.alloc(1000);
+  const chunks: number[][] = [];
+  assert.equal(useReadBuffer(socket, buffer, (n, buf) => (chunks.push([...buf.subarray(0, n)]), true)), true);
+  assert.equal(useReadBuffer(socket, buffer, () => true), false, 'only once');
+  client.write(sent.subarray(40_000));
+  while (chunks.reduce((n, c) => n + c.length, 0) < sent.length) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(new Uint8Array(chunks.flat()), sent);
+  assert.ok(chunks.every((c) => c.length <= 1000));
+  socket.destroy();
 });
 
 test('ChunkRelay: chunks that arrive before the sink is attached are copied and delivered in order', () => {
