@@ -42,6 +42,11 @@ function onreadSymbols(): OnreadSymbols | null {
   return found;
 }
 
+/** Whether this node lets useReadBuffer work (its private `onread` symbols were found); tests skip the fast path without it. */
+export function readBufferSupported(): boolean {
+  return onreadSymbols() !== null;
+}
+
 interface StreamHandle {
   useUserBuffer?: (buf: Uint8Array) => void;
   reading?: boolean;
