@@ -58,7 +58,21 @@ export async function buildProgram(only?: string): Promise<Command> {
 }
 
 /** Runs the CLI; resolves to the process exit code. Never throws. */
+/**
+ * A reader that stops reading (`bytefall inspect x | head`) closes our stdout: that ends the
+ * output quietly, as it does for other command-line tools, instead of an unhandled EPIPE.
+ */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+      throw err;
+    });
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   try {
     const program = await buildProgram(argv[2]);
     await program.parseAsync(argv);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, openSync, writeSync, closeSync, truncateSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { bytefall, tempDir, isOneLineError } from '../helpers/cli.js';
+import { bytefall, cliPath, tempDir, isOneLineError } from '../helpers/cli.js';
 
 function sampleTree(root: string): void {
   mkdirSync(join(root, 'site', 'img'), { recursive: true });
@@ -132,6 +132,30 @@ test('the private-key form is written only on request and read only on request',
     r = bytefall(['inspect', wf, '--allow-private-key']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /EMBEDS THE PRIVATE KEY/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a reader that stops early (| head) ends the output quietly: exit 0, no EPIPE stack trace', async () => {
+  const { spawn } = await import('node:child_process');
+  // A tree with many entries, so `inspect` writes well past what the reader takes.
+  const { dir, cleanup } = tempDir();
+  try {
+    const site = join(dir, 'site');
+    mkdirSync(site);
+    for (let i = 0; i < 3000; i++) writeFileSync(join(site, `page-${i}.html`), `<p>${i}</p>`);
+    const key = join(dir, 'k.key');
+    assert.equal(bytefall(['keygen', key]).status, 0);
+    assert.equal(bytefall(['create', site, '--key', key, '-o', join(dir, 's.waterfall'), '-q']).status, 0);
+    const child = spawn(process.execPath, [cliPath, 'inspect', join(dir, 's.waterfall')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy(); // the reader goes away after its first chunk
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(stderr, '', 'nothing on stderr');
+    assert.equal(code, 0);
   } finally {
     cleanup();
   }
