@@ -13,7 +13,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeBlock } from '../src/swarm/compress.js';
 import { deltaBase, pieceDeltaBlockLen, windowStart } from '../src/swarm/compress-fetch.js';
-import { deltaBlockLen, deltaSignature } from '../src/wire/delta.js';
+import { deltaSignature } from '../src/wire/delta.js';
 import { dictionaryHints } from '../src/update/dictionary.js';
 import type { UpdatePlan, Version } from '../src/update/plan.js';
 import {

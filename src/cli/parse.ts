@@ -29,3 +29,6 @@ export function parseCount(text: string, what: string, min = 1, max = 4096): num
   }
   return n;
 }
+
+/** Commander's accumulator for a repeatable option (--peer, --peer-record, --announce). */
+export const collect = (value: string, list: string[]): string[] => [...list, value];

@@ -5,7 +5,7 @@
 // announce services and a progress display, and stop cleanly on Ctrl-C (SIGINT) or SIGTERM:
 // no new peers, pieces under way written, resume state saved, wires closed, transport closed.
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { BytefallError } from '../errors.js';
 import { decodeLayers, encodeLayers } from '../format/layers.js';
 import type { Waterfall } from '../format/model.js';
@@ -258,11 +258,13 @@ async function drive(o: SwarmRunOptions, f: Follower, display: SwarmDisplay, sig
       await swarm.storage.flush();
       const s = swarm.snapshot();
       const secs = (Date.now() - started) / 1000;
+      const versionWireBytesReceived = wireCounters.received - version.wire;
+      const versionSeconds = (Date.now() - version.at) / 1000;
       display.status(s);
       const text = o.download || swarm !== first
-        ? `complete: version ${swarm.waterfall.sequence}, ${formatBytes(s.bytesTotal)} verified (${formatBytes(s.downloaded)} of pieces, ${formatBytes(wireCounters.received - version.wire)} received on the wire, ${((Date.now() - version.at) / 1000).toFixed(1)} s)`
+        ? `complete: version ${swarm.waterfall.sequence}, ${formatBytes(s.bytesTotal)} verified (${formatBytes(s.downloaded)} of pieces, ${formatBytes(versionWireBytesReceived)} received on the wire, ${versionSeconds.toFixed(1)} s)`
         : `serving all ${formatBytes(s.bytesTotal)}`;
-      display.event({ event: 'complete', sequence: swarm.waterfall.sequence, ...s, seconds: secs, wireBytesReceived: wireCounters.received, wireBytesSent: wireCounters.sent, wireBytesReceivedByType: { ...receivedByType }, versionWireBytesReceived: wireCounters.received - version.wire, versionSeconds: (Date.now() - version.at) / 1000 }, text);
+      display.event({ event: 'complete', sequence: swarm.waterfall.sequence, ...s, seconds: secs, wireBytesReceived: wireCounters.received, wireBytesSent: wireCounters.sent, wireBytesReceivedByType: { ...receivedByType }, versionWireBytesReceived, versionSeconds }, text);
       if (!o.keepSeeding) return 0;
       // Seeding: wait for the next version to complete (or a signal).
       const nextVersion = new Promise<void>((resolve) => f.once('switched', () => resolve()));

@@ -7,7 +7,7 @@
 // pool work as soon as its batch is full, so hashing overlaps the walk.
 import { lstat } from 'node:fs/promises';
 import { BytefallError } from '../errors.js';
-import { CHUNKING_CDC, CHUNKING_FIXED, type EntryInput } from '../format/model.js';
+import { CHUNKING_CDC, type EntryInput } from '../format/model.js';
 import { EMPTY_ROOT, HASH_LEN, merkleRoot } from '../hash/merkle.js';
 import { CDC_RECORD_LEN, cdcRoot } from '../hash/cdc.js';
 import type { HashPool } from '../hash/pool.js';

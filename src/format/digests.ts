@@ -2,6 +2,8 @@
 // context string that starts "ByteFall 2026-11-23 ", so no two uses collide.
 // (The merkle node key lives with the merkle tree in src/hash/merkle.ts.)
 import { blake3ContextKey, blake3DeriveKeyWith } from '../hash/blake3.js';
+import { HASH64_LEN, fileLength, footerAt } from './layout.js';
+import { ENTRY_LEN, HEADER_LEN } from './model.js';
 
 const PREFIX = 'ByteFall 2026-11-23 ';
 
@@ -52,4 +54,15 @@ export function swarmIdOf(publicKey: Uint8Array, nameField: Uint8Array, salt: Ui
 /** H32(waterfall id, public form of the header ‖ entries ‖ files signature): one signed version. */
 export function waterfallIdOf(publicHeader: Uint8Array, entries: Uint8Array, filesSignature: Uint8Array): Uint8Array {
   return derive(CONTEXTS.waterfallId, 32, publicHeader, entries, filesSignature);
+}
+
+/**
+ * The waterfall id of a served form (public form, no peers: 768 + 448n + 320 bytes), read off
+ * its bytes without decoding or checking anything else; undefined when its size is not one.
+ */
+export function waterfallIdOfServed(served: Uint8Array): Uint8Array | undefined {
+  const n = (served.length - fileLength(0, 0)) / ENTRY_LEN;
+  if (!Number.isInteger(n) || n < 0) return undefined;
+  const footer = footerAt(n);
+  return waterfallIdOf(served.subarray(0, HEADER_LEN), served.subarray(HEADER_LEN, footer), served.subarray(footer, footer + HASH64_LEN));
 }

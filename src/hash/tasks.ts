@@ -145,13 +145,17 @@ function owned(bytes: Uint8Array): Uint8Array {
   return whole && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
 }
 
-function withFile<T>(path: string, fn: (fd: number, st: Stats) => T): T {
-  let fd: number;
+/** openSync(path, 'r'), its failure as a BytefallError naming the path. */
+function openForReading(path: string): number {
   try {
-    fd = openSync(path, 'r');
+    return openSync(path, 'r');
   } catch (err) {
     throw BytefallError.fromSystem(err, path, 'open');
   }
+}
+
+function withFile<T>(path: string, fn: (fd: number, st: Stats) => T): T {
+  const fd = openForReading(path);
   try {
     const st = fstat(fd, path);
     if (!st.isFile()) throw new BytefallError('UNSUPPORTED_FILE', `not a regular file: ${path}`, { file: path, op: 'open' });
@@ -226,12 +230,7 @@ export function hashFiles(t: HashFilesTask): Moved<HashFilesResult> {
  * size expected (`fileSize`) or ended early.
  */
 function hashSmallFile(path: string, size: number, pieceSize: number, fileSize: number | undefined): { got?: Uint8Array; stamp: FileStamp } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw BytefallError.fromSystem(err, path, 'open');
-  }
+  const fd = openForReading(path);
   try {
     let got: Uint8Array | undefined;
     let failure: unknown;

@@ -446,7 +446,8 @@ async function statOrThrow(path: string) {
   });
 }
 
-async function mkdirOrThrow(dir: string): Promise<void> {
+/** mkdir -p, its failure as a BytefallError naming the directory. */
+export async function mkdirOrThrow(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true }).catch((err) => {
     throw BytefallError.fromSystem(err, dir, 'mkdir');
   });

@@ -6,10 +6,10 @@
 // entry hash it belongs to before it is kept.
 import { BytefallError } from '../errors.js';
 import { equalBytes } from '../format/bytes.js';
-import { waterfallIdOf } from '../format/digests.js';
+import { waterfallIdOfServed } from '../format/digests.js';
 import type { Waterfall } from '../format/model.js';
 import type { PieceHashes } from '../swarm/piece-hashes.js';
-import { CAP_DELTA, MAX_BLOCK_LEN, MIN_SERVED_WATERFALL_LEN, REJECT_NOT_HAVE, WATERFALL_ENTRY_LEN, WATERFALL_HEADER_LEN } from '../wire/constants.js';
+import { CAP_DELTA, MAX_BLOCK_LEN, REJECT_NOT_HAVE } from '../wire/constants.js';
 import { deltaBlockLen, deltaSignature } from '../wire/delta.js';
 import type { InFlight } from '../wire/requests.js';
 import type { Wire } from '../wire/wire.js';
@@ -103,11 +103,8 @@ export async function fetchWaterfallOver(wire: Wire, waterfallId: Uint8Array, si
 
 /** Whether `served` (a served form) hashes to `waterfallId`; false when its size is not one. */
 export function servedIdMatches(served: Uint8Array, waterfallId: Uint8Array): boolean {
-  const n = (served.length - MIN_SERVED_WATERFALL_LEN) / WATERFALL_ENTRY_LEN;
-  if (!Number.isInteger(n) || n < 0) return false;
-  const footer = WATERFALL_HEADER_LEN + n * WATERFALL_ENTRY_LEN;
-  const id = waterfallIdOf(served.subarray(0, WATERFALL_HEADER_LEN), served.subarray(WATERFALL_HEADER_LEN, footer), served.subarray(footer, footer + 64));
-  return equalBytes(id, waterfallId);
+  const id = waterfallIdOfServed(served);
+  return id !== undefined && equalBytes(id, waterfallId);
 }
 
 function fetchServed(wire: Wire, waterfallId: Uint8Array, size: number, timeoutMs: number, base?: Uint8Array): Promise<Uint8Array> {

@@ -140,11 +140,11 @@ export class Follower extends EventEmitter<FollowerEvents> {
     const id = toHex(n.waterfallId);
     let peer = n.peer;
     let bytes: Uint8Array | undefined;
+    // Our version's Waterfall (after the new header, when the VERSION carried it) is the base of a delta.
+    const base = n.header ? Buffer.concat([n.header, this.current.served]) : this.current.served;
     for (const p of [n.peer, ...this.announcers(id, n.peer)]) {
       if (p.wire.closed || this.stopped) continue;
       try {
-        // Our version's Waterfall (after the new header, when the VERSION carried it) is the base of a delta.
-        const base = n.header ? Buffer.concat([n.header, this.current.served]) : this.current.served;
         bytes = await fetchWaterfallOver(p.wire, n.waterfallId, n.waterfallSize, { base });
         peer = p;
         break;

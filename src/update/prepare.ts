@@ -11,13 +11,13 @@
 // unchanged since). Everything done is recorded in the next version's resume state, so a
 // restart repeats nothing.
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, open, unlink } from 'node:fs/promises';
+import { copyFile, link, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BytefallError } from '../errors.js';
 import type { Waterfall } from '../format/model.js';
 import type { HashPool } from '../hash/pool.js';
 import type { StateDir } from '../node/state-dir.js';
-import { FsStorage } from '../storage/fs-storage.js';
+import { FsStorage, mkdirOrThrow } from '../storage/fs-storage.js';
 import { fileSpecsOf } from '../swarm/file-specs.js';
 import { verifyOnPool } from '../swarm/download.js';
 import { planUpdate, type UpdatePlan } from './plan.js';
@@ -159,8 +159,3 @@ export async function readRange(path: string, offset: number, length: number): P
   }
 }
 
-async function mkdirOrThrow(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true }).catch((err) => {
-    throw BytefallError.fromSystem(err, dir, 'mkdir');
-  });
-}

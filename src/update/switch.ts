@@ -14,7 +14,6 @@
 // A restart that finds the journal redoes 3-5 (each step is idempotent).
 import { readFileSync, rmSync } from 'node:fs';
 import { lstat, rename, rmdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { BytefallError } from '../errors.js';
 import type { StateDir } from '../node/state-dir.js';
 import type { FsStorage } from '../storage/fs-storage.js';

@@ -4,7 +4,6 @@
 // large files in regions, small files in batches (pool-plan.ts). Content-defined
 // files (format 1.1) are checked piece by piece at the offsets their layer records
 // give, or, without a layer, cut again (the boundaries recomputed) and hashed.
-import { join } from 'node:path';
 import { BytefallError } from '../errors.js';
 import type { HashProgress } from '../create/hash-tree.js';
 import { scan, type ScanResult } from '../create/scan.js';

@@ -362,7 +362,7 @@ export class Wire extends EventEmitter<WireEvents> {
   private onFrame(body: Uint8Array): void {
     if (this.closed) return;
     const m = decodeMessage(body);
-    countReceived(m.type === 'piece' || m.type === 'request' ? `${m.type}` : m.type, body.length + 4);
+    countReceived(m.type, body.length + 4);
     if (this.handshake) this.dispatch(m);
     else this.onHandshakeFrame(m);
   }

@@ -7,7 +7,7 @@ import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 
 import { join } from 'node:path';
 import { hashTree } from '../../src/create/hash-tree.js';
 import { scan } from '../../src/create/scan.js';
-import { buildWaterfall, decodeLayers, decodeWaterfall, encodeLayers, type Waterfall } from '../../src/format/index.js';
+import { buildWaterfall, decodeLayers, decodeWaterfall, type Waterfall } from '../../src/format/index.js';
 import { HashPool } from '../../src/hash/pool.js';
 import type { ChunkFilesTask, HashFilesTask, HashRegionTask } from '../../src/hash/tasks.js';
 import { publishNext, type PreviousVersion, type Published } from '../../src/publish/publish.js';

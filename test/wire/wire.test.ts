@@ -9,7 +9,7 @@ import { duplexPair } from '../../src/net/memory.js';
 import { encodeMessage } from '../../src/wire/messages.js';
 import { makeHello } from '../../src/wire/handshake.js';
 import {
-  CAP_PEX, CAPS_IMPLEMENTED, CLOSE_UNKNOWN_SWARM, CLOSE_PROTOCOL_ERROR, REJECT_CANCELLED, REJECT_CHOKED, MAX_REQUESTS_IN_FLIGHT,
+  CAPS_IMPLEMENTED, CLOSE_UNKNOWN_SWARM, CLOSE_PROTOCOL_ERROR, REJECT_CANCELLED, REJECT_CHOKED, MAX_REQUESTS_IN_FLIGHT,
 } from '../../src/wire/constants.js';
 import { BytefallError } from '../../src/errors.js';
 import { hex, unhex, fill } from './helpers.js';

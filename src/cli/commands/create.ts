@@ -12,11 +12,9 @@ import { parseChunking, type ChunkingMode } from '../../create/chunking.js';
 import { HashPool } from '../../hash/pool.js';
 import type { Built } from '../../format/build.js';
 import { Output, formatBytes } from '../output.js';
-import { parseCount, parseSalt, parseSize } from '../parse.js';
+import { collect, parseCount, parseSalt, parseSize } from '../parse.js';
 import type { PeerRecord } from '../../format/model.js';
 
-/** --peer-record is repeatable (as swarm-options.ts's collect, which this module does not load). */
-const collect = (value: string, list: string[]) => [...list, value];
 
 /**
  * The modules `create` needs once its workers are starting. Loaded then, not with this

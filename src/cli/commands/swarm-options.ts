@@ -8,6 +8,7 @@ import { fromHex } from '../../util/hex.js';
 import { parseNetworkId } from '../../net/zt/ids.js';
 import { parseCount, parseSize } from '../parse.js';
 import type { SwarmRunOptions } from '../swarm-run.js';
+import { collect } from '../parse.js';
 
 export interface SwarmCliOptions {
   listen: string;
@@ -26,8 +27,6 @@ export interface SwarmCliOptions {
   quiet?: boolean;
   follow?: boolean;
 }
-
-export const collect = (value: string, list: string[]) => [...list, value];
 
 export function swarmOptions(cmd: Command, defaultListen: string): Command {
   return cmd
