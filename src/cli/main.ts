@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { isBytefallError } from '../errors.js';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../util/package-root.js';
 
 type Register = (program: Command) => void;
 
@@ -24,7 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 
 function packageVersion(): string {
   try {
-    return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version;
+    return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
   } catch {
     return '0.0.0';
   }

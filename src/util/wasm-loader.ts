@@ -2,8 +2,9 @@
 // an `abort` import that throws (naming the module, message and place), and a
 // clear error when the module has not been built yet.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BytefallError } from '../errors.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 // @types/node 20 does not declare the WebAssembly global (TypeScript's "dom" lib does);
 // these are the parts we use.
@@ -24,7 +25,7 @@ declare global {
 
 /** Loads `build/<name>.wasm` (path from the repo root) and returns its exports. */
 export function loadWasm<T extends { memory: WebAssembly.Memory }>(name: string): T {
-  const path = fileURLToPath(new URL(`../../../build/${name}.wasm`, import.meta.url)); // from dist/src/util/
+  const path = join(PACKAGE_ROOT, 'build', `${name}.wasm`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

@@ -4,10 +4,10 @@
 // BytefallError that says how to fix it (ZT_ADDON_MISSING, LIBZT_MISSING, ...).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BytefallError } from '../../errors.js';
 import { fromNative } from './native-error.js';
+import { PACKAGE_ROOT } from '../../util/package-root.js';
 
 export interface ZtEvent {
   /** libzt's event code (ZTS_EVENT_*), e.g. 201. */
@@ -68,9 +68,8 @@ export interface ZtAddon {
   Node: new (onEvent: (ev: ZtEvent) => void) => NativeNode;
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 /** Where `npm run build:native` puts the addon. */
-export const ADDON_PATH = join(ROOT, 'native', 'build', 'Release', 'bytefall_zt.node');
+export const ADDON_PATH = join(PACKAGE_ROOT, 'native', 'build', 'Release', 'bytefall_zt.node');
 const BUILD_HINT =
   'build it with `npm run build:native` (needs g++, make and python3: apt-get install build-essential python3), ' +
   'then install libzt (docs/ZEROTIER.md)';
