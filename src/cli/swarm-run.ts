@@ -127,7 +127,7 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
 
     const files = fileSpecsOf(waterfall, layers);
     storage = await FsStorage.open(dir, files, { statePath: state.resumePath(waterfall.sequence) });
-    pool = new HashPool({ threads: o.threads, startThreads: 1 }); // more start if a check of the data needs them
+    pool = new HashPool({ threads: o.threads, startThreads: 1, growAfterMs: 50 }); // more start if a check of the data keeps one busy
     const hashPool = pool;
     const makeSwarm = (v: { waterfall: Waterfall; served: Uint8Array; layers?: Uint8Array[]; storage: FsStorage; checkFiles?: readonly number[]; fetchHints?: SwarmOptions['fetchHints'] }, download: boolean) => {
       const fs = v.storage;

@@ -49,6 +49,14 @@ export interface HashPoolOptions {
    * worker costs ~50 ms of CPU to start.
    */
   startThreads?: number;
+  /**
+   * With `startThreads` below `threads`: the started workers get only their share of tasks,
+   * and one more worker starts when a task has waited this long for a slot (again for each
+   * further one). A node verifying pieces at network speed rarely keeps one worker busy, and
+   * a second worker started by a brief burst costs ~70 ms of CPU for nothing; a long check of
+   * the data still gets every core. Default: more workers start as soon as tasks queue.
+   */
+  growAfterMs?: number;
 }
 
 type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer' | 'chunkFiles' | 'verifyRecords';
@@ -98,6 +106,12 @@ export class HashPool {
   #running = 0;
   readonly #waiting: { resolve: () => void; reject: (err: Error) => void }[] = [];
   #closed = false;
+  /** Tasks in flight allowed now: maxInFlight, or (growAfterMs) the share of the workers let in so far. */
+  #cap: number;
+  readonly #perWorker: number;
+  #workersLetIn: number;
+  readonly #growAfterMs: number | undefined;
+  #growTimer: NodeJS.Timeout | null = null;
 
   constructor(options: HashPoolOptions = {}) {
     this.inline = options.inline === true;
@@ -110,6 +124,10 @@ export class HashPool {
     // as soon as one ends, without waiting for this thread to hand it over.
     const perWorker = Math.ceil(this.#workerSlots / this.threads);
     const start = Math.min(this.threads, count(options.startThreads, this.threads, 'startThreads'));
+    this.#perWorker = perWorker;
+    this.#workersLetIn = start;
+    this.#growAfterMs = options.growAfterMs !== undefined && start < this.threads && !this.inline ? Math.max(0, options.growAfterMs) : undefined;
+    this.#cap = this.#growAfterMs === undefined ? this.maxInFlight : Math.min(this.maxInFlight, perWorker * start);
     this.#piscina = new Piscina({
       filename: WORKER_FILE, minThreads: start, maxThreads: this.threads, concurrentTasksPerWorker: perWorker, recordTiming: false,
       idleTimeout: start < this.threads ? 2 ** 31 - 1 : 0, // a worker started on demand is kept
@@ -184,6 +202,7 @@ export class HashPool {
   async destroy(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#growTimer) clearTimeout(this.#growTimer);
     for (const w of this.#waiting.splice(0)) w.reject(closedError());
     await this.#piscina.destroy();
   }
@@ -244,11 +263,40 @@ export class HashPool {
 
   #acquire(): Promise<void> {
     if (this.#closed) return Promise.reject(closedError());
-    if (this.#running < this.maxInFlight) {
+    if (this.#running < this.#cap) {
       this.#running++;
       return Promise.resolve();
     }
-    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    const waiter = new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    this.#armGrowth();
+    return waiter;
+  }
+
+  /** growAfterMs: lets one more worker in if tasks are still waiting when the timer fires. */
+  #armGrowth(): void {
+    if (this.#growAfterMs === undefined || this.#growTimer !== null || this.#workersLetIn >= this.threads) return;
+    this.#growTimer = setTimeout(() => {
+      this.#growTimer = null;
+      if (this.#closed || this.#waiting.length === 0) return;
+      this.#workersLetIn++;
+      this.#cap = Math.min(this.maxInFlight, this.#perWorker * this.#workersLetIn);
+      while (this.#running < this.#cap && this.#waiting.length > 0) {
+        this.#running++;
+        this.#waiting.shift()!.resolve();
+      }
+      if (this.#waiting.length > 0) this.#armGrowth();
+    }, this.#growAfterMs);
+    this.#growTimer.unref();
+  }
+
+  /** Worker threads started so far. */
+  get workersStarted(): number {
+    return this.#piscina.threads.length;
+  }
+
+  /** Workers the pool may use now (growAfterMs), or all of them. */
+  get workersLetIn(): number {
+    return this.#growAfterMs === undefined ? this.threads : this.#workersLetIn;
   }
 
   /** Hands the slot to the next waiter, if any. */

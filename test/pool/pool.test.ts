@@ -301,3 +301,45 @@ describe('HashPool with this thread hashing too (inline)', () => {
     }
   });
 });
+
+describe('HashPool growAfterMs', () => {
+  /** In a SharedArrayBuffer, as the swarm's piece buffers are: read in place, never transferred. */
+  const shared = (bytes: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    out.set(bytes);
+    return out;
+  };
+  test('short bursts keep one worker; a backlog that lasts lets the second in, and results stay exact', async () => {
+    const pool = new HashPool({ threads: 2, startThreads: 1, growAfterMs: 40 });
+    try {
+      const small = shared(random(64 * KiB));
+      const expected = hashPieces(small, 16 * KiB);
+      // bursts of 2 tasks fit the first worker's share: nothing waits, nothing grows
+      for (let i = 0; i < 20; i++) {
+        const got = await Promise.all([pool.hashBuffer(small, 16 * KiB), pool.hashBuffer(small, 16 * KiB)]);
+        for (const g of got) assert.deepEqual(g, expected);
+      }
+      await new Promise((r) => setTimeout(r, 60));
+      assert.equal(pool.workersLetIn, 1);
+      assert.equal(pool.workersStarted, 1, 'piscina started no second worker');
+      // a queue that outlasts growAfterMs: 24 MiB pieces take ~10 ms each
+      const big = shared(random(24 * MiB));
+      const bigExpected = hashPieces(big, 8 * MiB);
+      const all = await Promise.all(Array.from({ length: 12 }, () => pool.hashBuffer(big, 8 * MiB)));
+      for (const g of all) assert.deepEqual(g, bigExpected);
+      assert.equal(pool.workersLetIn, 2);
+      assert.equal(pool.workersStarted, 2);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  test('without growAfterMs every worker may be used at once (the default)', async () => {
+    const pool = new HashPool({ threads: 2, startThreads: 1 });
+    try {
+      assert.equal(pool.workersLetIn, 2);
+    } finally {
+      await pool.destroy();
+    }
+  });
+});
