@@ -14,6 +14,7 @@ export const SECTIONS: Record<string, [string, string[], string]> = {
   hash: ['blake3.js', [], 'BLAKE3 on 1 MiB pieces vs node:crypto sha256/blake2b512 and hash-wasm'],
   pool: ['create-rss.js', [], 'hashing a 1 GiB file on the pool: throughput, peak RSS, vs one thread, hash-wasm, b3sum'],
   create: ['create.js', [], '`create` vs mktorrent -t 2, transmission-create, create-torrent'],
+  startup: ['startup.js', [], 'what a bytefall process costs to start, vs a bare `node -e 0`'],
   transport: ['transport-tls.js', [], 'TLS 1.3 transport vs plain TCP on 127.0.0.1'],
   transfer: ['transfer.js', [], '1 GiB seed -> get and a 1+4 swarm vs libtorrent'],
   update: ['update-bytes.js', [], 'bytes moved by an update vs rsync, casync, BitTorrent'],

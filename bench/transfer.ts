@@ -137,6 +137,11 @@ const libtorrent: Tool = {
   uploaded: (p) => Number(p.last('stats')?.uploaded ?? NaN),
 };
 
+/** The run's metadata file (and ByteFall's piece layers beside it): one per run, not kept. */
+function removeMeta(meta: string): void {
+  for (const p of [meta, `${meta}.layers`]) rmSync(p, { force: true });
+}
+
 let nextPort = 17000 + Math.floor(Math.random() * 2000);
 
 async function oneToOne(tool: Tool, data: string, work: string, size: number) {
@@ -154,6 +159,7 @@ async function oneToOne(tool: Tool, data: string, work: string, size: number) {
   const seedUse = usage(seeder.child.pid!);
   await Promise.all([stop(getter), stop(seeder)]);
   rmSync(dir, { recursive: true, force: true });
+  removeMeta(meta);
   return { secs, cpuPerGB: (getUse.cpu + seedUse.cpu - seedCpu0) / (size / 1e9), rssSeed: seedUse.rssMiB, rssGet: getUse.rssMiB };
 }
 
@@ -174,6 +180,7 @@ async function swarm(tool: Tool, data: string, work: string, size: number, n = 4
   await stop(seeder);
   await Promise.all(getters.map(stop));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  removeMeta(meta);
   return { secs, cpu, uploadedX: tool.uploaded(seeder) / size };
 }
 
@@ -197,9 +204,12 @@ async function main(): Promise<void> {
 
   const rows1: (string | number)[][] = [];
   const rate: number[] = [];
-  // runs alternate between the peers, so a busy moment on a shared machine hits them alike
+  // Runs alternate between the peers, so a busy moment on a shared machine hits them alike, and
+  // each round starts with the next peer: a run pays for what the run before it left (dirty
+  // pages still being written back, freed page cache), so no peer may always follow the same one.
+  const turn = (i: number) => tools.map((_, k) => tools[(i + k) % tools.length]);
   const ones = new Map(tools.map((t) => [t, [] as Awaited<ReturnType<typeof oneToOne>>[]]));
-  for (let i = 0; i < runs && only !== 'swarm'; i++) for (const tool of tools) ones.get(tool)!.push(await oneToOne(tool, big, work, mib << 20));
+  for (let i = 0; i < runs && only !== 'swarm'; i++) for (const tool of turn(i)) ones.get(tool)!.push(await oneToOne(tool, big, work, mib << 20));
   for (const tool of only === 'swarm' ? [] : tools) {
     const rs = ones.get(tool)!;
     const mbps = median(rs.map((r) => (mib * 1048576) / r.secs / 1e6));
@@ -211,7 +221,7 @@ async function main(): Promise<void> {
   const rows2: (string | number)[][] = [];
   let ours = NaN;
   const swarms = new Map(tools.map((t) => [t, [] as Awaited<ReturnType<typeof swarm>>[]]));
-  for (let i = 0; i < runs && only !== 'one'; i++) for (const tool of tools) swarms.get(tool)!.push(await swarm(tool, small, work, swarmMib << 20));
+  for (let i = 0; i < runs && only !== 'one'; i++) for (const tool of turn(i)) swarms.get(tool)!.push(await swarm(tool, small, work, swarmMib << 20));
   for (const tool of only === 'one' ? [] : tools) {
     const rs = swarms.get(tool)!;
     const secs = median(rs.map((r) => r.secs));

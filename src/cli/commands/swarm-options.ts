@@ -35,7 +35,7 @@ export function swarmOptions(cmd: Command, defaultListen: string): Command {
     .option('--node-key <file>', "this node's key (default: <dir>/.bytefall/node.key, created on first use)")
     .option('--layers <file>', 'piece layer file (default: <waterfall>.layers, else <dir>/.bytefall/layers)')
     .option('--upload-limit <rate>', 'upload at most this many bytes per second (e.g. 10M)')
-    .option('--threads <n>', 'hashing threads (default: all cores, at most 8)')
+    .option('--threads <n>', 'most hashing threads (default: all cores, at most 8; one starts, more when tasks wait 50 ms)')
     .option('--announce <url>', 'an announce service to find peers and new versions through (repeatable)', collect, [] as string[])
     .option('--transport <kind>', "'tcp' (TCP + TLS) or 'zt' (ZeroTier, docs/ZEROTIER.md)", 'tcp')
     .option('--zt-home <dir>', 'with --transport zt: the ZeroTier node directory (default: <dir>/.bytefall/zerotier)')
