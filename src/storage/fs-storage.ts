@@ -30,6 +30,12 @@ export interface FsStorageOptions {
   deferFinish?: boolean;
   /** The staging suffix (default `.bytefall-part`; the next version of an update uses `.bytefall-v<sequence>`). */
   partSuffix?: string;
+  /**
+   * Least time from one group commit's start to the next one's (default 100 ms). Pieces written
+   * meanwhile join the next commit: one fdatasync per file for all of them. Back to back, a
+   * download at 300 MB/s made ~400 fdatasyncs per GiB; each also stalls the writes behind it.
+   */
+  commitIntervalMs?: number;
 }
 
 interface Pending extends PieceLocation {
@@ -46,6 +52,10 @@ export class FsStorage implements Storage {
   private backgroundError: unknown = null;
   private closed = false;
   private deferFinish = false;
+  /** Ends the wait between two group commits now (set while the loop waits). */
+  private hurry: (() => void) | null = null;
+  /** When the last group commit started (performance.now()). */
+  private lastCommit = -Infinity;
 
   private constructor(
     readonly root: string,
@@ -75,6 +85,7 @@ export class FsStorage implements Storage {
       allocation: options.allocation ?? 'sparse',
       maxOpenFiles: options.maxOpenFiles ?? 64,
       openFile,
+      commitIntervalMs: options.commitIntervalMs ?? 100,
     });
     st.deferFinish = options.deferFinish ?? false;
     for (let i = 0; i < layout.files.length; i += 32) {
@@ -267,6 +278,15 @@ export class FsStorage implements Storage {
 
   private async commitLoop(): Promise<void> {
     while (this.pending.length > 0) {
+      const wait = this.lastCommit + this.opts.commitIntervalMs - performance.now();
+      if (wait > 0) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, wait);
+          this.hurry = () => (clearTimeout(t), resolve());
+        });
+        this.hurry = null;
+      }
+      this.lastCommit = performance.now();
       const batch = this.pending;
       this.pending = [];
       try {
@@ -284,7 +304,11 @@ export class FsStorage implements Storage {
   }
 
   private async settle(): Promise<void> {
-    while (this.committing) await this.committing;
+    this.hurry?.(); // a flush does not wait out the commit interval
+    while (this.committing) {
+      await this.committing;
+      this.hurry?.();
+    }
   }
 
   /**

@@ -228,6 +228,15 @@ export class Downloader {
     const s = this.s;
     this.cancelElsewhere(a.piece, s.picker.received(a.piece, peer.id));
     this.pendingBytes += a.length;
+    let held = true;
+    // Once the bytes are in the file, the buffer is free: the group commit that makes them
+    // durable (an fdatasync, maybe 100s of ms on a busy disk) needs no copy of them.
+    const letGo = () => {
+      if (!held) return;
+      held = false;
+      this.pendingBytes -= a.length;
+      s.buffers.release(a.buffer);
+    };
     try {
       const leaf = s.hashes.leaf(a.file, a.pieceInFile);
       const ok = leaf !== undefined && (await verifyOnPool(s.pool, a.buffer, leaf));
@@ -247,7 +256,11 @@ export class Downloader {
       }
       try {
         // announced and served once written (onWritten), counted once durable (onVerified)
-        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer, () => s.onWritten(a.piece));
+        await s.storage.writePiece(a.file, a.pieceInFile, a.buffer, () => {
+          letGo();
+          s.onWritten(a.piece);
+          if (!s.stopped) this.fillAll();
+        });
       } catch (err) {
         s.forgetWritten(a.piece);
         s.picker.failed(a.piece);
@@ -259,8 +272,7 @@ export class Downloader {
       s.picker.failed(a.piece);
       if (!s.stopped) s.warn(`piece ${a.piece}: ${(err as Error).message}`);
     } finally {
-      this.pendingBytes -= a.length;
-      s.buffers.release(a.buffer);
+      letGo();
       if (!s.stopped) this.fillAll();
     }
   }

@@ -252,3 +252,35 @@ function wrapHandle(h: FileHandleLike, over: Partial<FileHandleLike>): FileHandl
     ...over,
   } as FileHandleLike;
 }
+
+test('pieces written during the commit interval share one group commit; a flush does not wait the interval out', { timeout: 30_000 }, async (t) => {
+  const root = await tempDir(t);
+  let partSyncs = 0;
+  const io: OpenFile = async (path, flags, mode) => {
+    const h = await openReal(path, flags, mode);
+    return wrapHandle(h, {
+      datasync: async () => {
+        if (path.endsWith('.bytefall-part')) partSyncs++;
+        return h.datasync();
+      },
+    });
+  };
+  // an interval no test would wait out: only a flush ends it early
+  const s = await FsStorage.open(root, FILES, { openFile: io, commitIntervalMs: 600_000 });
+  try {
+    await s.writePiece(1, 0, pieceBytes(FILES[1], 1, 0)); // the first commit starts at once
+    assert.equal(partSyncs, 1);
+    const written: number[] = [];
+    const durable = [1, 2, 3].map((p) => s.writePiece(1, p, pieceBytes(FILES[1], 1, p), () => written.push(p)));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(written.sort(), [1, 2, 3], 'in the file (and served) before the commit');
+    assert.equal(partSyncs, 1, 'not synced yet: waiting for the interval');
+    assert.deepEqual([1, 2, 3].map((p) => s.isVerified(1, p)), [false, false, false], 'not recorded before they are durable');
+    await s.flush();
+    await Promise.all(durable);
+    assert.equal(partSyncs, 2, 'three pieces, one more sync');
+    assert.deepEqual([0, 1, 2, 3].map((p) => s.isVerified(1, p)), [true, true, true, true]);
+  } finally {
+    await s.close(); // also when an assertion fails: a close flushes, ending the wait
+  }
+});
