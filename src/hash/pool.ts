@@ -62,6 +62,10 @@ export interface HashPoolOptions {
 type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer' | 'chunkFiles' | 'verifyRecords';
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url).href;
+/** The key of the message worker.ts posts once its modules are loaded. */
+export const WORKER_LOADED = 'bytefallWorkerLoaded';
+/** growAfterMs: tasks go to piscina after this long even if no worker said it loaded. */
+const WARM_FALLBACK_MS = 2000;
 
 function count(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
@@ -112,6 +116,12 @@ export class HashPool {
   #workersLetIn: number;
   readonly #growAfterMs: number | undefined;
   #growTimer: NodeJS.Timeout | null = null;
+  /**
+   * growAfterMs: a worker has loaded its modules. Until then tasks wait here: piscina starts
+   * another worker for any task that finds no worker ready, so a task handed over while the
+   * first one still boots would start a second one for nothing.
+   */
+  #warm = false;
 
   constructor(options: HashPoolOptions = {}) {
     this.inline = options.inline === true;
@@ -127,11 +137,39 @@ export class HashPool {
     this.#perWorker = perWorker;
     this.#workersLetIn = start;
     this.#growAfterMs = options.growAfterMs !== undefined && start < this.threads && !this.inline ? Math.max(0, options.growAfterMs) : undefined;
-    this.#cap = this.#growAfterMs === undefined ? this.maxInFlight : Math.min(this.maxInFlight, perWorker * start);
+    this.#cap = this.#growAfterMs === undefined ? this.maxInFlight : 0;
     this.#piscina = new Piscina({
       filename: WORKER_FILE, minThreads: start, maxThreads: this.threads, concurrentTasksPerWorker: perWorker, recordTiming: false,
       idleTimeout: start < this.threads ? 2 ** 31 - 1 : 0, // a worker started on demand is kept
     });
+    if (this.#growAfterMs !== undefined) {
+      // worker.ts says so once loaded, just before piscina's own "ready" on the same port
+      const warm = () => {
+        clearTimeout(fallback);
+        this.#piscina.off('message', onMessage);
+        setImmediate(() => this.#setWarm()); // after piscina has taken in its "ready"
+      };
+      const onMessage = (m: unknown) => {
+        if (typeof m === 'object' && m !== null && WORKER_LOADED in m) warm();
+      };
+      const fallback = setTimeout(warm, WARM_FALLBACK_MS); // never wait on a worker that failed to boot
+      fallback.unref();
+      this.#piscina.on('message', onMessage);
+    }
+  }
+
+  #setWarm(): void {
+    this.#warm = true;
+    this.#updateCap();
+  }
+
+  /** growAfterMs: the cap from the workers let in (none before one is warm); admits waiting tasks. */
+  #updateCap(): void {
+    this.#cap = this.#warm ? Math.min(this.maxInFlight, this.#perWorker * this.#workersLetIn) : 0;
+    while (this.#running < this.#cap && this.#waiting.length > 0) {
+      this.#running++;
+      this.#waiting.shift()!.resolve();
+    }
   }
 
   /** Tasks this thread has run itself (`inline`). */
@@ -278,12 +316,8 @@ export class HashPool {
     this.#growTimer = setTimeout(() => {
       this.#growTimer = null;
       if (this.#closed || this.#waiting.length === 0) return;
-      this.#workersLetIn++;
-      this.#cap = Math.min(this.maxInFlight, this.#perWorker * this.#workersLetIn);
-      while (this.#running < this.#cap && this.#waiting.length > 0) {
-        this.#running++;
-        this.#waiting.shift()!.resolve();
-      }
+      if (this.#warm) this.#workersLetIn++; // waiting for the first worker to boot is no backlog
+      this.#updateCap();
       if (this.#waiting.length > 0) this.#armGrowth();
     }, this.#growAfterMs);
     this.#growTimer.unref();

@@ -1,6 +1,7 @@
 // Entry file of a hashing worker (loaded by piscina from pool.ts). Each export is
 // one task of tasks.ts: its result buffers are transferred back, its errors
 // thrown as plain records (pool-errors.ts).
+import { parentPort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { toWorkerError } from './pool-errors.js';
 import * as tasks from './tasks.js';
@@ -23,3 +24,7 @@ export const verifyFiles = task(tasks.verifyFiles);
 export const hashBuffer = task(tasks.hashBuffer);
 export const chunkFiles = task(tasks.chunkFiles);
 export const verifyRecords = task(tasks.verifyRecords);
+
+// The pool waits for this before handing out tasks (pool.ts, growAfterMs). Piscina passes
+// messages other than its own to the pool's 'message' event.
+parentPort?.postMessage({ bytefallWorkerLoaded: true });
