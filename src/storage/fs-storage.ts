@@ -54,6 +54,8 @@ export class FsStorage implements Storage {
   private deferFinish = false;
   /** Ends the wait between two group commits now (set while the loop waits). */
   private hurry: (() => void) | null = null;
+  /** Pieces in `pending`, by file. */
+  private readonly pendingPerFile = new Map<number, number>();
   /** When the last group commit started (performance.now()). */
   private lastCommit = -Infinity;
 
@@ -272,14 +274,17 @@ export class FsStorage implements Storage {
   private commit(loc: PieceLocation): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ ...loc, resolve, reject });
+      const n = (this.pendingPerFile.get(loc.file) ?? 0) + 1;
+      this.pendingPerFile.set(loc.file, n);
       this.committing ??= this.commitLoop();
+      if (this.hurry && this.completes(loc.file, n)) this.hurry(); // a file's last piece: commit now
     });
   }
 
   private async commitLoop(): Promise<void> {
     while (this.pending.length > 0) {
       const wait = this.lastCommit + this.opts.commitIntervalMs - performance.now();
-      if (wait > 0) {
+      if (wait > 0 && !this.completesAFile()) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, wait);
           this.hurry = () => (clearTimeout(t), resolve());
@@ -289,6 +294,7 @@ export class FsStorage implements Storage {
       this.lastCommit = performance.now();
       const batch = this.pending;
       this.pending = [];
+      this.pendingPerFile.clear();
       try {
         await this.fds.syncDirty(); // 1. the data is durable ...
         await this.state.recordPieces(batch); // 2. ... before it is recorded as verified
@@ -301,6 +307,17 @@ export class FsStorage implements Storage {
       }
     }
     this.committing = null;
+  }
+
+  /** `pending` more pieces of `file` make it whole. */
+  private completes(file: number, pending: number): boolean {
+    return this.state.pieces.count(file) + pending >= this.layout.pieceCounts[file];
+  }
+
+  /** Some file has all its pieces once the pending ones are recorded (its commit is not held back). */
+  private completesAFile(): boolean {
+    for (const [file, n] of this.pendingPerFile) if (this.completes(file, n)) return true;
+    return false;
   }
 
   private async settle(): Promise<void> {

@@ -253,7 +253,7 @@ function wrapHandle(h: FileHandleLike, over: Partial<FileHandleLike>): FileHandl
   } as FileHandleLike;
 }
 
-test('pieces written during the commit interval share one group commit; a flush does not wait the interval out', { timeout: 30_000 }, async (t) => {
+test('pieces written during the commit interval share one group commit; a flush, or the last pieces of a file, do not wait it out', { timeout: 30_000 }, async (t) => {
   const root = await tempDir(t);
   let partSyncs = 0;
   const io: OpenFile = async (path, flags, mode) => {
@@ -265,21 +265,26 @@ test('pieces written during the commit interval share one group commit; a flush 
       },
     });
   };
-  // an interval no test would wait out: only a flush ends it early
+  // an interval no test would wait out: only a flush, or a file's last pieces, end it early
   const s = await FsStorage.open(root, FILES, { openFile: io, commitIntervalMs: 600_000 });
   try {
-    await s.writePiece(1, 0, pieceBytes(FILES[1], 1, 0)); // the first commit starts at once
+    const a = FILES[0]; // 10 pieces
+    await s.writePiece(0, 0, pieceBytes(a, 0, 0)); // the first commit starts at once
     assert.equal(partSyncs, 1);
     const written: number[] = [];
-    const durable = [1, 2, 3].map((p) => s.writePiece(1, p, pieceBytes(FILES[1], 1, p), () => written.push(p)));
+    const durable = [1, 2, 3].map((p) => s.writePiece(0, p, pieceBytes(a, 0, p), () => written.push(p)));
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(written.sort(), [1, 2, 3], 'in the file (and served) before the commit');
     assert.equal(partSyncs, 1, 'not synced yet: waiting for the interval');
-    assert.deepEqual([1, 2, 3].map((p) => s.isVerified(1, p)), [false, false, false], 'not recorded before they are durable');
+    assert.deepEqual([1, 2, 3].map((p) => s.isVerified(0, p)), [false, false, false], 'not recorded before they are durable');
     await s.flush();
     await Promise.all(durable);
     assert.equal(partSyncs, 2, 'three pieces, one more sync');
-    assert.deepEqual([0, 1, 2, 3].map((p) => s.isVerified(1, p)), [true, true, true, true]);
+    assert.deepEqual([0, 1, 2, 3].map((p) => s.isVerified(0, p)), [true, true, true, true]);
+    // the six pieces that complete the file are committed without waiting (else: the test's timeout)
+    await Promise.all([4, 5, 6, 7, 8, 9].map((p) => s.writePiece(0, p, pieceBytes(a, 0, p))));
+    assert.equal(s.status(0).complete, true);
+    assert.deepEqual(new Uint8Array(await readFile(join(root, 'a.txt'))), fileBytes(a, 0));
   } finally {
     await s.close(); // also when an assertion fails: a close flushes, ending the wait
   }
