@@ -1,7 +1,7 @@
 // Bundles the compiled CLI (dist/src/cli/main.js) and the hashing worker
 // (dist/src/hash/worker.js) into dist/bundle/ with esbuild: a few files instead of
-// ~200 modules, which saves each `bytefall` process ~40-50 ms of module loading
-// (docs/BENCHMARKS.md, "Start-up"). Commands stay lazy: each is its own chunk.
+// ~200 modules, which saves a `bytefall` process up to ~40 ms of module loading
+// (docs/BENCHMARKS.md, "startup"). Commands stay lazy: each is its own chunk.
 // Packages in node_modules are left as imports. bin/bytefall.js runs the bundle
 // when it is there; tests import dist/src directly.
 import { build } from 'esbuild';

@@ -52,6 +52,8 @@ export class FsStorage implements Storage {
   private backgroundError: unknown = null;
   private closed = false;
   private deferFinish = false;
+  /** Callers waiting in settle(): while there are any, commits follow each other at once. */
+  private flushing = 0;
   /** Ends the wait between two group commits now (set while the loop waits). */
   private hurry: (() => void) | null = null;
   /** Pieces in `pending`, by file. */
@@ -284,7 +286,7 @@ export class FsStorage implements Storage {
   private async commitLoop(): Promise<void> {
     while (this.pending.length > 0) {
       const wait = this.lastCommit + this.opts.commitIntervalMs - performance.now();
-      if (wait > 0 && !this.completesAFile()) {
+      if (wait > 0 && this.flushing === 0 && !this.completesAFile()) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, wait);
           this.hurry = () => (clearTimeout(t), resolve());
@@ -320,11 +322,14 @@ export class FsStorage implements Storage {
     return false;
   }
 
+  /** Waits until every pending piece is committed; meanwhile commits do not wait out the interval. */
   private async settle(): Promise<void> {
-    this.hurry?.(); // a flush does not wait out the commit interval
-    while (this.committing) {
-      await this.committing;
+    this.flushing++;
+    try {
       this.hurry?.();
+      while (this.committing) await this.committing;
+    } finally {
+      this.flushing--;
     }
   }
 
