@@ -31,9 +31,12 @@ export interface FsStorageOptions {
   /** The staging suffix (default `.bytefall-part`; the next version of an update uses `.bytefall-v<sequence>`). */
   partSuffix?: string;
   /**
-   * Least time from one group commit's start to the next one's (default 100 ms). Pieces written
-   * meanwhile join the next commit: one fdatasync per file for all of them. Back to back, a
-   * download at 300 MB/s made ~400 fdatasyncs per GiB; each also stalls the writes behind it.
+   * Least time from one group commit's start to the next one's (default 100 ms) while only
+   * streamed pieces (written with `onWritten`: their writer goes on once they are written) are
+   * waiting. Pieces written meanwhile join the next commit: one fdatasync per file for all of
+   * them. Back to back, a download at 300 MB/s made ~400 fdatasyncs per GiB, and each stalls the
+   * writes behind it. A piece written without `onWritten`, a flush, or a file's last piece start
+   * the commit at once.
    */
   commitIntervalMs?: number;
 }
@@ -58,6 +61,13 @@ export class FsStorage implements Storage {
   private hurry: (() => void) | null = null;
   /** Pieces in `pending`, by file. */
   private readonly pendingPerFile = new Map<number, number>();
+  /**
+   * Pending pieces whose caller waits for their commit to go on (no `onWritten`): their commit
+   * starts at once. Only streamed pieces wait for company; a caller that awaits each piece (a
+   * check of files on disk, an update placing old pieces) would otherwise wait out the interval
+   * for every one.
+   */
+  private eagerPending = 0;
   /** When the last group commit started (performance.now()). */
   private lastCommit = -Infinity;
 
@@ -137,7 +147,7 @@ export class FsStorage implements Storage {
       throw wrap(err, this.partPath(file), 'write');
     }
     onWritten?.(); // in the page cache, not durable: the commit below records it
-    await this.commit({ file, piece });
+    await this.commit({ file, piece }, onWritten !== undefined);
   }
 
   async readPiece(file: number, piece: number): Promise<Uint8Array> {
@@ -273,20 +283,22 @@ export class FsStorage implements Storage {
   // ---- group commit ----------------------------------------------------------------------
 
   /** Waits for the group commit that makes this piece durable and recorded. */
-  private commit(loc: PieceLocation): Promise<void> {
+  private commit(loc: PieceLocation, streamed = false): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ ...loc, resolve, reject });
       const n = (this.pendingPerFile.get(loc.file) ?? 0) + 1;
       this.pendingPerFile.set(loc.file, n);
+      if (!streamed) this.eagerPending++;
       this.committing ??= this.commitLoop();
-      if (this.hurry && this.completes(loc.file, n)) this.hurry(); // a file's last piece: commit now
+      // someone waits for this commit, or it is a file's last piece: commit now
+      if (this.hurry && (!streamed || this.completes(loc.file, n))) this.hurry();
     });
   }
 
   private async commitLoop(): Promise<void> {
     while (this.pending.length > 0) {
       const wait = this.lastCommit + this.opts.commitIntervalMs - performance.now();
-      if (wait > 0 && this.flushing === 0 && !this.completesAFile()) {
+      if (wait > 0 && this.eagerPending === 0 && this.flushing === 0 && !this.completesAFile()) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, wait);
           this.hurry = () => (clearTimeout(t), resolve());
@@ -297,6 +309,7 @@ export class FsStorage implements Storage {
       const batch = this.pending;
       this.pending = [];
       this.pendingPerFile.clear();
+      this.eagerPending = 0;
       try {
         await this.fds.syncDirty(); // 1. the data is durable ...
         await this.state.recordPieces(batch); // 2. ... before it is recorded as verified

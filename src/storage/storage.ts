@@ -25,7 +25,9 @@ export interface Storage {
    * moves the file to its final name. Writing a piece that is already verified does nothing.
    * `onWritten`, if given, runs once the bytes are in the working copy (read() returns them)
    * and before they are durable: a swarm may announce the piece then. It is not recorded as
-   * verified (nor resumed after a crash) until the promise resolves.
+   * verified (nor resumed after a crash) until the promise resolves. Such a streamed piece's
+   * commit may wait a little for others to share it (FsStorage: `commitIntervalMs`); without
+   * `onWritten` the commit starts at once.
    */
   writePiece(file: number, piece: number, data: Uint8Array, onWritten?: () => void): Promise<void>;
 

@@ -253,7 +253,7 @@ function wrapHandle(h: FileHandleLike, over: Partial<FileHandleLike>): FileHandl
   } as FileHandleLike;
 }
 
-test('pieces written during the commit interval share one group commit; a flush, or the last pieces of a file, do not wait it out', { timeout: 30_000 }, async (t) => {
+test('group commits: streamed pieces (onWritten) wait for company up to the interval; a piece someone waits on, a flush, or the last pieces of a file start the commit at once', { timeout: 30_000 }, async (t) => {
   const root = await tempDir(t);
   let partSyncs = 0;
   const io: OpenFile = async (path, flags, mode) => {
@@ -265,24 +265,35 @@ test('pieces written during the commit interval share one group commit; a flush,
       },
     });
   };
-  // an interval no test would wait out: only a flush, or a file's last pieces, end it early
+  // an interval no test would wait out
   const s = await FsStorage.open(root, FILES, { openFile: io, commitIntervalMs: 600_000 });
+  const a = FILES[0]; // 10 pieces
+  const written: number[] = [];
+  const eager = (p: number) => s.writePiece(0, p, pieceBytes(a, 0, p));
+  const streamed = (p: number) => s.writePiece(0, p, pieceBytes(a, 0, p), () => written.push(p));
   try {
-    const a = FILES[0]; // 10 pieces
-    await s.writePiece(0, 0, pieceBytes(a, 0, 0)); // the first commit starts at once
-    assert.equal(partSyncs, 1);
-    const written: number[] = [];
-    const durable = [1, 2, 3].map((p) => s.writePiece(0, p, pieceBytes(a, 0, p), () => written.push(p)));
+    // one at a time, each awaited (a check of files on disk): no waiting
+    await eager(0);
+    await eager(1);
+    assert.equal(partSyncs, 2);
+    // streamed pieces wait for the interval, written (and servable) but not yet durable
+    const first = [2, 3, 4].map(streamed);
     await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(written.sort(), [1, 2, 3], 'in the file (and served) before the commit');
-    assert.equal(partSyncs, 1, 'not synced yet: waiting for the interval');
-    assert.deepEqual([1, 2, 3].map((p) => s.isVerified(0, p)), [false, false, false], 'not recorded before they are durable');
+    assert.deepEqual(written.sort(), [2, 3, 4]);
+    assert.equal(partSyncs, 2, 'not synced yet: waiting for company');
+    assert.deepEqual([2, 3, 4].map((p) => s.isVerified(0, p)), [false, false, false], 'not recorded before they are durable');
+    // a piece whose writer waits on it starts the commit, and the streamed ones share it
+    await Promise.all([...first, eager(5)]);
+    assert.equal(partSyncs, 3, 'four pieces, one sync');
+    // a flush ends the wait
+    const second = [6, 7].map(streamed);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(partSyncs, 3);
     await s.flush();
-    await Promise.all(durable);
-    assert.equal(partSyncs, 2, 'three pieces, one more sync');
-    assert.deepEqual([0, 1, 2, 3].map((p) => s.isVerified(0, p)), [true, true, true, true]);
-    // the six pieces that complete the file are committed without waiting (else: the test's timeout)
-    await Promise.all([4, 5, 6, 7, 8, 9].map((p) => s.writePiece(0, p, pieceBytes(a, 0, p))));
+    await Promise.all(second);
+    assert.equal(partSyncs, 4);
+    // the streamed pieces that complete the file are committed without waiting (else: the test's timeout)
+    await Promise.all([8, 9].map(streamed));
     assert.equal(s.status(0).complete, true);
     assert.deepEqual(new Uint8Array(await readFile(join(root, 'a.txt'))), fileBytes(a, 0));
   } finally {
