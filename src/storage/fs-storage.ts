@@ -13,6 +13,7 @@ import { Layout, PART_SUFFIX, type FileSpec, type PieceLocation } from './layout
 import { ResumeState, defaultOpenFile, syncDir, writeAll, type OpenFile } from './resume-state.js';
 import type { FileStatus, OpenStorage, Storage } from './storage.js';
 import { checkLocalNames, localPath } from './local-names.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface FsStorageOptions {
   /** The resume state file (default `<root>/.bytefall/state`). */
@@ -30,46 +31,18 @@ export interface FsStorageOptions {
   deferFinish?: boolean;
   /** The staging suffix (default `.bytefall-part`; the next version of an update uses `.bytefall-v<sequence>`). */
   partSuffix?: string;
-  /**
-   * Least time from one group commit's start to the next one's (default 100 ms) while only
-   * streamed pieces (written with `onWritten`: their writer goes on once they are written) are
-   * waiting. Pieces written meanwhile join the next commit: one fdatasync per file for all of
-   * them. Back to back, a download at 300 MB/s made ~400 fdatasyncs per GiB, and each stalls the
-   * writes behind it. A piece written without `onWritten`, a flush, or a file's last piece start
-   * the commit at once.
-   */
+  /** Least time between two group commits while only streamed pieces wait (default 100 ms; group-commit.ts). */
   commitIntervalMs?: number;
-}
-
-interface Pending extends PieceLocation {
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 export class FsStorage implements Storage {
   private readonly fds: FdCache;
   private readonly done: boolean[];
   private readonly partKnown: boolean[];
-  private pending: Pending[] = [];
-  private committing: Promise<void> | null = null;
+  private readonly commits: GroupCommit;
   private backgroundError: unknown = null;
   private closed = false;
   private deferFinish = false;
-  /** Callers waiting in settle(): while there are any, commits follow each other at once. */
-  private flushing = 0;
-  /** Ends the wait between two group commits now (set while the loop waits). */
-  private hurry: (() => void) | null = null;
-  /** Pieces in `pending`, by file. */
-  private readonly pendingPerFile = new Map<number, number>();
-  /**
-   * Pending pieces whose caller waits for their commit to go on (no `onWritten`): their commit
-   * starts at once. Only streamed pieces wait for company; a caller that awaits each piece (a
-   * check of files on disk, an update placing old pieces) would otherwise wait out the interval
-   * for every one.
-   */
-  private eagerPending = 0;
-  /** When the last group commit started (performance.now()). */
-  private lastCommit = -Infinity;
 
   private constructor(
     readonly root: string,
@@ -81,6 +54,11 @@ export class FsStorage implements Storage {
     this.partKnown = layout.files.map(() => false);
     this.fds = new FdCache(opts.maxOpenFiles, (i) => this.openWorking(i), (err, i, op) =>
       BytefallError.fromSystem(err, this.partPath(i), op),
+    );
+    this.commits = new GroupCommit(
+      opts.commitIntervalMs,
+      (batch) => this.commitBatch(batch),
+      (file, pending) => this.state.pieces.count(file) + pending >= layout.pieceCounts[file],
     );
   }
 
@@ -147,7 +125,7 @@ export class FsStorage implements Storage {
       throw wrap(err, this.partPath(file), 'write');
     }
     onWritten?.(); // in the page cache, not durable: the commit below records it
-    await this.commit({ file, piece }, onWritten !== undefined);
+    await this.commits.add({ file, piece }, onWritten !== undefined);
   }
 
   async readPiece(file: number, piece: number): Promise<Uint8Array> {
@@ -179,7 +157,7 @@ export class FsStorage implements Storage {
       throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
     }
     await this.fds.use(file, async () => undefined, true); // its bytes get synced before the record
-    await this.commit({ file, piece });
+    await this.commits.add({ file, piece }, false);
   }
 
   async readFinal(file: number, offset: number, length: number): Promise<Uint8Array> {
@@ -203,7 +181,7 @@ export class FsStorage implements Storage {
 
   async adoptFinal(file: number): Promise<void> {
     await this.readFinal(file, 0, 0);
-    await this.settle();
+    await this.commits.settle();
     await this.fds.forget(file);
     const st = await statOrThrow(this.finalPath(file));
     await this.state.recordFinished(file, st.mtimeNs);
@@ -215,7 +193,7 @@ export class FsStorage implements Storage {
     this.checkOpen();
     this.layout.checkRange(file, 0, 0);
     if (this.layout.files[file].size === 0) return;
-    await this.settle();
+    await this.commits.settle();
     await this.fds.forget(file);
     this.state.forgetFile(file);
     this.done[file] = false;
@@ -225,7 +203,7 @@ export class FsStorage implements Storage {
 
   async flush(): Promise<void> {
     this.checkOpen();
-    await this.settle();
+    await this.commits.settle();
     for (let i = 0; i < this.done.length && !this.deferFinish; i++) {
       if (!this.done[i] && this.state.pieces.isFull(i)) await this.finish(i).catch((err) => (this.backgroundError ??= err));
     }
@@ -242,7 +220,7 @@ export class FsStorage implements Storage {
    */
   async finishAll(before?: (file: number, finalPath: string) => Promise<void>): Promise<void> {
     this.checkOpen();
-    await this.settle();
+    await this.commits.settle();
     const open = this.done.findIndex((d, i) => !d && !this.state.pieces.isFull(i));
     if (open >= 0) throw new BytefallError('NOT_VERIFIED', `${this.finalPath(open)} is not complete`, { file: this.finalPath(open) });
     for (let i = 0; i < this.done.length; i++) {
@@ -280,70 +258,15 @@ export class FsStorage implements Storage {
     return this.fds.openCount;
   }
 
-  // ---- group commit ----------------------------------------------------------------------
+  // ---- group commit (group-commit.ts) -----------------------------------------------------
 
-  /** Waits for the group commit that makes this piece durable and recorded. */
-  private commit(loc: PieceLocation, streamed = false): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ ...loc, resolve, reject });
-      const n = (this.pendingPerFile.get(loc.file) ?? 0) + 1;
-      this.pendingPerFile.set(loc.file, n);
-      if (!streamed) this.eagerPending++;
-      this.committing ??= this.commitLoop();
-      // someone waits for this commit, or it is a file's last piece: commit now
-      if (this.hurry && (!streamed || this.completes(loc.file, n))) this.hurry();
-    });
-  }
-
-  private async commitLoop(): Promise<void> {
-    while (this.pending.length > 0) {
-      const wait = this.lastCommit + this.opts.commitIntervalMs - performance.now();
-      if (wait > 0 && this.eagerPending === 0 && this.flushing === 0 && !this.completesAFile()) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, wait);
-          this.hurry = () => (clearTimeout(t), resolve());
-        });
-        this.hurry = null;
-      }
-      this.lastCommit = performance.now();
-      const batch = this.pending;
-      this.pending = [];
-      this.pendingPerFile.clear();
-      this.eagerPending = 0;
-      try {
-        await this.fds.syncDirty(); // 1. the data is durable ...
-        await this.state.recordPieces(batch); // 2. ... before it is recorded as verified
-        const full = new Set(batch.map((b) => b.file).filter((f) => !this.done[f] && !this.deferFinish && this.state.pieces.isFull(f)));
-        for (const f of full) await this.finish(f).catch((err) => (this.backgroundError ??= err));
-        if (this.state.shouldCompact()) await this.state.compact().catch((err) => (this.backgroundError ??= err));
-        for (const b of batch) b.resolve();
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
-    }
-    this.committing = null;
-  }
-
-  /** `pending` more pieces of `file` make it whole. */
-  private completes(file: number, pending: number): boolean {
-    return this.state.pieces.count(file) + pending >= this.layout.pieceCounts[file];
-  }
-
-  /** Some file has all its pieces once the pending ones are recorded (its commit is not held back). */
-  private completesAFile(): boolean {
-    for (const [file, n] of this.pendingPerFile) if (this.completes(file, n)) return true;
-    return false;
-  }
-
-  /** Waits until every pending piece is committed; meanwhile commits do not wait out the interval. */
-  private async settle(): Promise<void> {
-    this.flushing++;
-    try {
-      this.hurry?.();
-      while (this.committing) await this.committing;
-    } finally {
-      this.flushing--;
-    }
+  /** One batch: the data is made durable, then recorded as verified; files now whole are finished. */
+  private async commitBatch(batch: PieceLocation[]): Promise<void> {
+    await this.fds.syncDirty(); // 1. the data is durable ...
+    await this.state.recordPieces(batch); // 2. ... before it is recorded as verified
+    const full = new Set(batch.map((b) => b.file).filter((f) => !this.done[f] && !this.deferFinish && this.state.pieces.isFull(f)));
+    for (const f of full) await this.finish(f).catch((err) => (this.backgroundError ??= err));
+    if (this.state.shouldCompact()) await this.state.compact().catch((err) => (this.backgroundError ??= err));
   }
 
   /**
