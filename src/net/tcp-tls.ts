@@ -3,7 +3,7 @@
 // of their node key; TLS's CertificateVerify proves each holds its key, and the key
 // in the peer's certificate is its node id (pinned: no chains, names or dates).
 import { EventEmitter } from 'node:events';
-import { isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
 import tls from 'node:tls';
 import { BytefallError } from '../errors.js';
 import { formatAddress, toAddress, type Address } from './address.js';
@@ -19,7 +19,7 @@ const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 function remoteOf(socket: tls.TLSSocket): Address {
   let host = socket.remoteAddress ?? '0.0.0.0';
-  if (host.startsWith('::ffff:') && !isIPv6(host.slice(7))) host = host.slice(7); // IPv4-mapped
+  if (host.startsWith('::ffff:') && isIPv4(host.slice(7))) host = host.slice(7); // IPv4-mapped
   return { kind: 'ip', host, port: socket.remotePort ?? 0 };
 }
 

@@ -2,7 +2,7 @@
 // 1.3"): both ends present the self-signed certificate of their node key, and the
 // key in the peer's certificate, proved by TLS's CertificateVerify, is its node id.
 import { constants as cryptoConstants } from 'node:crypto';
-import type tls from 'node:tls';
+import tls from 'node:tls';
 import { BytefallError } from '../errors.js';
 import { toHex } from '../util/hex.js';
 import { nodeIdOfCertificate, type NodeCertificate } from './node-cert.js';
@@ -11,8 +11,8 @@ export const ALPN = 'bytefall';
 /** TLS 1.3 suites in order of preference: AES-128-GCM is the fastest with AES-NI. */
 export const CIPHER_SUITES = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
 
-/** The options both ends share. */
-export function profile(cert: NodeCertificate): tls.SecureContextOptions & tls.CommonConnectionOptions {
+/** What goes into the SecureContext of a certificate. */
+function contextOptions(cert: NodeCertificate): tls.SecureContextOptions {
   return {
     minVersion: 'TLSv1.3',
     maxVersion: 'TLSv1.3',
@@ -20,10 +20,31 @@ export function profile(cert: NodeCertificate): tls.SecureContextOptions & tls.C
     sigalgs: 'ed25519',
     cert: cert.certPem,
     key: cert.keyPem,
-    ALPNProtocols: [ALPN],
-    rejectUnauthorized: false, // no chain to check: the peer's key is checked instead
     // no session tickets: every connection does a full handshake, so every peer proves its key
     secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+  };
+}
+
+const contexts = new WeakMap<NodeCertificate, tls.SecureContext>();
+
+/**
+ * The one SecureContext of a node certificate. Given the PEM texts instead, node:tls
+ * builds a context for every connection it dials: a new SSL_CTX, and the certificate
+ * and key parsed again (OpenSSL 3's decoders make that the dearest part of a handshake).
+ */
+export function secureContextOf(cert: NodeCertificate): tls.SecureContext {
+  let context = contexts.get(cert);
+  if (!context) contexts.set(cert, (context = tls.createSecureContext(contextOptions(cert))));
+  return context;
+}
+
+/** The options both ends share: the certificate's context, and what each connection negotiates. */
+export function profile(cert: NodeCertificate): tls.SecureContextOptions & tls.CommonConnectionOptions {
+  return {
+    ...contextOptions(cert), // a server builds its one context from these
+    secureContext: secureContextOf(cert), // a dialed socket uses this one
+    ALPNProtocols: [ALPN],
+    rejectUnauthorized: false, // no chain to check: the peer's key is checked instead
   };
 }
 

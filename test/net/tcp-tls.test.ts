@@ -18,7 +18,7 @@ import { CLOSE_UNKNOWN_SWARM } from '../../src/wire/constants.js';
 import { BytefallError } from '../../src/errors.js';
 import { toHex } from '../../src/util/hex.js';
 import { chunkSourceOf, ChunkRelay, CHUNK_SINK } from '../../src/net/chunk-source.js';
-import { profile } from '../../src/net/tls-profile.js';
+import { profile, secureContextOf } from '../../src/net/tls-profile.js';
 import { readBufferSupported, useReadBuffer } from '../../src/net/user-buffer.js';
 
 /** An accepted socket reads through a reused buffer only where node's internals allow it (user-buffer.ts); elsewhere it falls back to 'data' events. */
@@ -187,6 +187,20 @@ test('ChunkRelay: chunks that arrive before the sink is attached are copied and 
   relay.buffer.set([6]);
   relay.callback(1, relay.buffer);
   assert.deepEqual(got, [[1, 2, 3], [4, 5], [6]]);
+});
+
+test('dialing builds no TLS context per connection: every dial of a transport shares one', async (t) => {
+  const { a, port } = await setup(t);
+  const first = await a.connect(`127.0.0.1:${port}`);
+  first.destroy();
+  const create = tls.createSecureContext;
+  let built = 0;
+  tls.createSecureContext = (...args: Parameters<typeof create>) => (built++, create(...args));
+  t.after(() => void (tls.createSecureContext = create));
+  for (let i = 0; i < 3; i++) (await a.connect(`127.0.0.1:${port}`, { expectedNodeId: KEY_B.publicKey })).destroy();
+  assert.equal(built, 0);
+  const cert = await nodeCertificate(KEY_A);
+  assert.equal(secureContextOf(cert), secureContextOf(cert));
 });
 
 test('refused: the peer is not the node the dialer expected', async (t) => {
