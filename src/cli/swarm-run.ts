@@ -127,7 +127,9 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
 
     const files = fileSpecsOf(waterfall, layers);
     storage = await FsStorage.open(dir, files, { statePath: state.resumePath(waterfall.sequence) });
-    pool = new HashPool({ threads: o.threads, startThreads: 1, growAfterMs: 50 }); // more start if a check of the data keeps one busy
+    // One worker verifies pieces faster than a network brings them; more start when a check of
+    // the data on disk (or a backlog of 16 MiB of pieces) keeps it busy for 50 ms.
+    pool = new HashPool({ threads: o.threads, startThreads: 1, growAfterMs: 50, growBacklogBytes: 16 << 20 });
     const hashPool = pool;
     const makeSwarm = (v: { waterfall: Waterfall; served: Uint8Array; layers?: Uint8Array[]; storage: FsStorage; checkFiles?: readonly number[]; fetchHints?: SwarmOptions['fetchHints'] }, download: boolean) => {
       const fs = v.storage;

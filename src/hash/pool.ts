@@ -57,6 +57,13 @@ export interface HashPoolOptions {
    * the data still gets every core. Default: more workers start as soon as tasks queue.
    */
   growAfterMs?: number;
+  /**
+   * With `growAfterMs`: one more worker starts only if the tasks waiting then add up to
+   * at least this many bytes (default 0). Pieces verified as they arrive from the network
+   * queue up when the machine is busy, and one worker hashes faster than a network feeds it;
+   * a second worker helps only when the backlog grows this large.
+   */
+  growBacklogBytes?: number;
 }
 
 type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer' | 'chunkFiles' | 'verifyRecords';
@@ -108,13 +115,16 @@ export class HashPool {
   #toWorkers = 0;
   #ranHere = 0;
   #running = 0;
-  readonly #waiting: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  readonly #waiting: { resolve: () => void; reject: (err: Error) => void; bytes: number }[] = [];
+  /** Bytes of the tasks in #waiting. */
+  #waitingBytes = 0;
   #closed = false;
   /** Tasks in flight allowed now: maxInFlight, or (growAfterMs) the share of the workers let in so far. */
   #cap: number;
   readonly #perWorker: number;
   #workersLetIn: number;
   readonly #growAfterMs: number | undefined;
+  readonly #growBacklogBytes: number;
   #growTimer: NodeJS.Timeout | null = null;
   /**
    * growAfterMs: a worker has loaded its modules. Until then tasks wait here: piscina starts
@@ -137,6 +147,7 @@ export class HashPool {
     this.#perWorker = perWorker;
     this.#workersLetIn = start;
     this.#growAfterMs = options.growAfterMs !== undefined && start < this.threads && !this.inline ? Math.max(0, options.growAfterMs) : undefined;
+    this.#growBacklogBytes = Math.max(0, options.growBacklogBytes ?? 0);
     this.#cap = this.#growAfterMs === undefined ? this.maxInFlight : 0;
     this.#piscina = new Piscina({
       filename: WORKER_FILE, minThreads: start, maxThreads: this.threads, concurrentTasksPerWorker: perWorker, recordTiming: false,
@@ -168,7 +179,7 @@ export class HashPool {
     this.#cap = this.#warm ? Math.min(this.maxInFlight, this.#perWorker * this.#workersLetIn) : 0;
     while (this.#running < this.#cap && this.#waiting.length > 0) {
       this.#running++;
-      this.#waiting.shift()!.resolve();
+      this.#admitNext();
     }
   }
 
@@ -241,6 +252,7 @@ export class HashPool {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#growTimer) clearTimeout(this.#growTimer);
+    this.#waitingBytes = 0;
     for (const w of this.#waiting.splice(0)) w.reject(closedError());
     await this.#piscina.destroy();
   }
@@ -248,7 +260,7 @@ export class HashPool {
   async #run<R>(name: TaskName, task: unknown, transferList: ArrayBuffer[], check = true): Promise<R> {
     const t = task as Partial<HashRegionTask> & { files?: { pieceSize: number; size: number }[] };
     if (check) for (const one of t.files ?? [t as HashRegionTask]) checkTask(one);
-    await this.#acquire();
+    await this.#acquire(taskBytes(name, task));
     const here = this.inline && this.#toWorkers >= this.#workerSlots && name in INLINE_TASKS;
     if (!here) this.#toWorkers++;
     try {
@@ -299,13 +311,14 @@ export class HashPool {
     return { leaves, stamps: parts.flatMap((p) => p.stamps), hashed: parts.flatMap((p) => p.hashed) };
   }
 
-  #acquire(): Promise<void> {
+  #acquire(bytes: number): Promise<void> {
     if (this.#closed) return Promise.reject(closedError());
     if (this.#running < this.#cap) {
       this.#running++;
       return Promise.resolve();
     }
-    const waiter = new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    this.#waitingBytes += bytes;
+    const waiter = new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject, bytes }));
     this.#armGrowth();
     return waiter;
   }
@@ -316,7 +329,8 @@ export class HashPool {
     this.#growTimer = setTimeout(() => {
       this.#growTimer = null;
       if (this.#closed || this.#waiting.length === 0) return;
-      if (this.#warm) this.#workersLetIn++; // waiting for the first worker to boot is no backlog
+      // waiting for the first worker to boot is no backlog, nor is a queue smaller than growBacklogBytes
+      if (this.#warm && this.#waitingBytes >= this.#growBacklogBytes) this.#workersLetIn++;
       this.#updateCap();
       if (this.#waiting.length > 0) this.#armGrowth();
     }, this.#growAfterMs);
@@ -335,10 +349,24 @@ export class HashPool {
 
   /** Hands the slot to the next waiter, if any. */
   #release(): void {
-    const next = this.#waiting.shift();
-    if (next) next.resolve();
+    if (this.#waiting.length > 0) this.#admitNext();
     else this.#running--;
   }
+
+  #admitNext(): void {
+    const next = this.#waiting.shift()!;
+    this.#waitingBytes -= next.bytes;
+    next.resolve();
+  }
+}
+
+/** The bytes a task hashes, for growBacklogBytes (what it cannot tell counts as a large task). */
+function taskBytes(name: TaskName, task: unknown): number {
+  const t = task as { length?: number; data?: Uint8Array; files?: { size: number }[] };
+  if (name === 'hashBuffer') return t.data!.length;
+  if (name === 'hashRegion' || name === 'verifyRegion') return t.length!;
+  if (t.files) return t.files.reduce((n, f) => n + f.size, 0);
+  return Number.POSITIVE_INFINITY;
 }
 
 function closedError(): BytefallError {

@@ -334,6 +334,30 @@ describe('HashPool growAfterMs', () => {
     }
   });
 
+  test('growBacklogBytes: a queue of small pieces that waits keeps one worker; a queue that large lets the second in', async () => {
+    const pool = new HashPool({ threads: 2, startThreads: 1, growAfterMs: 5, growBacklogBytes: 64 * MiB });
+    try {
+      // 40 x 4 MiB pieces: they wait longer than 5 ms, but never 64 MiB of them at once
+      const piece = shared(random(4 * MiB));
+      const expected = hashPieces(piece, MiB);
+      for (let round = 0; round < 4; round++) {
+        const got = await Promise.all(Array.from({ length: 10 }, () => pool.hashBuffer(piece, MiB)));
+        for (const g of got) assert.deepEqual(g, expected);
+      }
+      assert.equal(pool.workersLetIn, 1);
+      assert.equal(pool.workersStarted, 1);
+      // 24 x 8 MiB waiting: 176 MiB behind the two in flight
+      const big = shared(random(8 * MiB));
+      const bigExpected = hashPieces(big, MiB);
+      const all = await Promise.all(Array.from({ length: 24 }, () => pool.hashBuffer(big, MiB)));
+      for (const g of all) assert.deepEqual(g, bigExpected);
+      assert.equal(pool.workersLetIn, 2);
+      assert.equal(pool.workersStarted, 2);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
   test('without growAfterMs every worker may be used at once (the default)', async () => {
     const pool = new HashPool({ threads: 2, startThreads: 1 });
     try {
