@@ -11,6 +11,21 @@ export function machineLine(): string {
   return `machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
+/**
+ * NODE_EXTRA_CA_CERTS makes every Node process parse the certificates it names, and Node's
+ * ~140 bundled roots, before any of its code runs: ~60 ms of CPU per process on a machine
+ * whose environment sets it for everything (as the one these figures come from does).
+ * ByteFall trusts no certificate authority (a peer is the key it proves), and the peers the
+ * benches compare with are not Node programs, so the processes a bench starts run without
+ * it unless `--keep-ca-env` is given. Returns the line to print when it was cleared.
+ */
+export function clearCaEnv(argv = process.argv): string | undefined {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file || argv.includes('--keep-ca-env')) return undefined;
+  delete process.env.NODE_EXTRA_CA_CERTS;
+  return `(NODE_EXTRA_CA_CERTS=${file} is set here; the processes started run without it, as on a machine that does not set it: --keep-ca-env keeps it)`;
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

@@ -3,12 +3,12 @@
 // Commands: --help; inspect of a small Waterfall; create of a one-file directory (loads the
 // key, starts the hashing pool, signs). Each run is its own process; rows take turns run by
 // run; medians of wall and CPU (user + system) seconds.
-// Usage: node dist/bench/startup.js [--runs 15] [--compare <a built checkout>]
+// Usage: node dist/bench/startup.js [--runs 15] [--compare <a built checkout>] [--keep-ca-env]
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { machineLine, median, printTable, timeCommand } from './common.js';
+import { clearCaEnv, machineLine, median, printTable, timeCommand } from './common.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -24,6 +24,7 @@ interface Row {
 }
 
 export async function runStartupBench(runs: number, compare?: string): Promise<void> {
+  const cleared = clearCaEnv();
   const work = join(tmpdir(), 'bytefall-bench', 'startup');
   const data = join(work, 'data');
   mkdirSync(data, { recursive: true });
@@ -59,6 +60,7 @@ export async function runStartupBench(runs: number, compare?: string): Promise<v
   }
   const floor = median(wall[0]);
   console.log(machineLine());
+  if (cleared) console.log(cleared);
   printTable(
     `start-up, median of ${runs} (each run its own process)`,
     ['command', 'wall ms', 'CPU ms', 'wall over bare Node ms'],

@@ -6,14 +6,14 @@
 // The same runs with libtorrent (python3-libtorrent, TCP only; uTP, DHT, LSD,
 // UPnP, NAT-PMP off). Downloaders keep seeding once complete, as in libtorrent's runs.
 // Usage: node dist/bench/transfer.js [--mib 1024] [--swarm-mib 256] [--runs 3]
-//   [--only one|swarm] [--no-libtorrent] [--compare <another checkout, built>]
+//   [--only one|swarm] [--no-libtorrent] [--compare <another checkout, built>] [--keep-ca-env]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { machineLine, makeRandomFile, median, printTable } from './common.js';
+import { clearCaEnv, machineLine, makeRandomFile, median, printTable } from './common.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'bytefall.js');
@@ -201,6 +201,8 @@ async function main(): Promise<void> {
   const tools = [bytefall, ...base, ...(haveLt && !process.argv.includes('--no-libtorrent') ? [libtorrent] : [])];
   if (!haveLt) console.log('(python3-libtorrent not installed: apt-get install python3-libtorrent)');
   console.log(machineLine());
+  const cleared = clearCaEnv();
+  if (cleared) console.log(cleared);
 
   const rows1: (string | number)[][] = [];
   const rate: number[] = [];
