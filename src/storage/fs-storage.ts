@@ -33,7 +33,17 @@ export interface FsStorageOptions {
   partSuffix?: string;
   /** Least time between two group commits while only streamed pieces wait (default 100 ms; group-commit.ts). */
   commitIntervalMs?: number;
+  /**
+   * A piece is written in system calls of at most this many bytes (default 64 KiB). Linux picks
+   * the size of the page-cache folios a write allocates from the write's length; on the VM
+   * measured (docs/BENCHMARKS.md, "Writing pieces in 64 KiB calls") folios of 128 KiB and more
+   * cost up to 20x the kernel CPU of small ones to fill, and a 1 GiB get spent ~1.2 CPU-s there.
+   */
+  writeSliceBytes?: number;
 }
+
+/** Default writeSliceBytes. */
+export const WRITE_SLICE_BYTES = 64 * 1024;
 
 export class FsStorage implements Storage {
   private readonly fds: FdCache;
@@ -65,6 +75,8 @@ export class FsStorage implements Storage {
   /** Opens (creating) the download at `root`: loads the resume state and checks it against the files. */
   static async open(root: string, files: readonly FileSpec[], options: FsStorageOptions = {}): Promise<FsStorage> {
     const absRoot = resolve(root);
+    const slice = options.writeSliceBytes ?? WRITE_SLICE_BYTES;
+    if (!Number.isSafeInteger(slice) || slice < 1) throw new BytefallError('BAD_ARGUMENT', `writeSliceBytes must be a positive integer, not ${slice}`);
     const layout = new Layout(files, options.partSuffix ?? PART_SUFFIX);
     const statePath = resolve(options.statePath ?? join(absRoot, '.bytefall', 'state'));
     checkLocalNames(layout.files.map((f) => f.path));
@@ -78,6 +90,7 @@ export class FsStorage implements Storage {
       maxOpenFiles: options.maxOpenFiles ?? 64,
       openFile,
       commitIntervalMs: options.commitIntervalMs ?? 100,
+      writeSliceBytes: slice,
     });
     st.deferFinish = options.deferFinish ?? false;
     for (let i = 0; i < layout.files.length; i += 32) {
@@ -119,7 +132,7 @@ export class FsStorage implements Storage {
     if (this.done[file] || this.state.pieces.has(file, piece)) return;
     const offset = this.layout.pieceOffset(file, piece);
     try {
-      await this.fds.use(file, (h) => writeAll(h, data, offset), true);
+      await this.fds.use(file, (h) => writeAll(h, data, offset, this.opts.writeSliceBytes), true);
     } catch (err) {
       if (this.state.pieces.has(file, piece)) return; // a duplicate copy completed it meanwhile
       throw wrap(err, this.partPath(file), 'write');

@@ -211,9 +211,10 @@ export class ResumeState {
   }
 }
 
-export async function writeAll(h: FileHandleLike, bytes: Uint8Array, position: number): Promise<void> {
+/** Writes all of `bytes` at `position`, in calls of at most `slice` bytes (FsStorageOptions.writeSliceBytes). */
+export async function writeAll(h: FileHandleLike, bytes: Uint8Array, position: number, slice = Number.POSITIVE_INFINITY): Promise<void> {
   for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await h.write(bytes, done, bytes.length - done, position + done);
+    const { bytesWritten } = await h.write(bytes, done, Math.min(bytes.length - done, slice), position + done);
     if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
     done += bytesWritten;
   }

@@ -253,6 +253,32 @@ function wrapHandle(h: FileHandleLike, over: Partial<FileHandleLike>): FileHandl
   } as FileHandleLike;
 }
 
+test('a piece is written in calls of at most writeSliceBytes, in order, and reads back whole', async (t) => {
+  const root = await tempDir(t);
+  const calls: [number, number][] = [];
+  const io: OpenFile = async (path, flags, mode) => {
+    const h = await openReal(path, flags, mode);
+    if (!path.endsWith('a.txt.bytefall-part')) return h;
+    return wrapHandle(h, {
+      write: ((...args: unknown[]) => {
+        calls.push([args[3] as number, args[2] as number]); // position, length
+        return (h.write as (...a: unknown[]) => unknown)(...args);
+      }) as FileHandleLike['write'],
+    });
+  };
+  await assert.rejects(FsStorage.open(root, FILES, { writeSliceBytes: 0 }), { code: 'BAD_ARGUMENT' });
+  const s = await FsStorage.open(root, FILES, { openFile: io, writeSliceBytes: 300 });
+  try {
+    await s.writePiece(0, 2, pieceBytes(FILES[0], 0, 2)); // 1024 bytes at 2048
+    await s.writePiece(0, 9, pieceBytes(FILES[0], 0, 9)); // the last piece: 784 bytes at 9216
+    assert.deepEqual(calls, [[2048, 300], [2348, 300], [2648, 300], [2948, 124], [9216, 300], [9516, 300], [9816, 184]]);
+    assert.deepEqual(await s.readPiece(0, 2), pieceBytes(FILES[0], 0, 2));
+    assert.deepEqual(await s.readPiece(0, 9), pieceBytes(FILES[0], 0, 9));
+  } finally {
+    await s.close();
+  }
+});
+
 test('group commits: streamed pieces (onWritten) wait for company up to the interval; a piece someone waits on, a flush, or the last pieces of a file start the commit at once', { timeout: 30_000 }, async (t) => {
   const root = await tempDir(t);
   let partSyncs = 0;
