@@ -13,7 +13,7 @@ export function machineLine(): string {
 
 /**
  * NODE_EXTRA_CA_CERTS makes every Node process parse the certificates it names, and Node's
- * ~140 bundled roots, before any of its code runs: ~60 ms of CPU per process on a machine
+ * ~140 bundled roots, before any of its code runs: ~40 ms of CPU per process on a machine
  * whose environment sets it for everything (as the one these figures come from does).
  * ByteFall trusts no certificate authority (a peer is the key it proves), and the peers the
  * benches compare with are not Node programs, so the processes a bench starts run without
