@@ -3,7 +3,7 @@
 // to its final name only once every piece is verified: unverified data never carries a final
 // name. Writes are group-committed: the data is fdatasync'ed, then recorded in the resume state
 // (resume-state.ts), and only then does writePiece resolve. Layout on disk: docs/STORAGE.md.
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, rename, stat, statfs, unlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { BytefallError } from '../errors.js';
@@ -34,16 +34,31 @@ export interface FsStorageOptions {
   /** Least time between two group commits while only streamed pieces wait (default 100 ms; group-commit.ts). */
   commitIntervalMs?: number;
   /**
-   * A piece is written in system calls of at most this many bytes (default 64 KiB). Linux picks
-   * the size of the page-cache folios a write allocates from the write's length; on the VM
-   * measured (docs/BENCHMARKS.md, "Writing pieces in 64 KiB calls") folios of 128 KiB and more
-   * cost up to 20x the kernel CPU of small ones to fill, and a 1 GiB get spent ~1.2 CPU-s there.
+   * A piece is written in system calls of at most this many bytes. Linux sizes the page-cache
+   * folios a write allocates by the write's length; on the VM measured (docs/BENCHMARKS.md,
+   * transfer, session 5) folios of 128 KiB and more cost up to 20x the kernel CPU of small ones
+   * to fill, and a 1 GiB get spent ~1.2 CPU-s there. Default: 64 KiB, except on tmpfs (unless
+   * mounted with huge=) and ramfs, which fill small pages whatever a write's length: there a
+   * piece is one call (each call costs a round trip through libuv's threads).
    */
   writeSliceBytes?: number;
 }
 
 /** Default writeSliceBytes. */
 export const WRITE_SLICE_BYTES = 64 * 1024;
+/** statfs(2) f_type of tmpfs and ramfs: their writes fill small pages (tmpfs unless mounted with huge=). */
+const TMPFS_MAGIC = 0x01021994;
+const RAMFS_MAGIC = 0x858458f6;
+
+/** True when `dir` is on tmpfs or ramfs (or cannot be told: then false, and pieces are sliced). */
+async function smallPagesOnly(dir: string): Promise<boolean> {
+  try {
+    const { type } = await statfs(dir);
+    return type === TMPFS_MAGIC || type === RAMFS_MAGIC;
+  } catch {
+    return false;
+  }
+}
 
 export class FsStorage implements Storage {
   private readonly fds: FdCache;
@@ -75,8 +90,8 @@ export class FsStorage implements Storage {
   /** Opens (creating) the download at `root`: loads the resume state and checks it against the files. */
   static async open(root: string, files: readonly FileSpec[], options: FsStorageOptions = {}): Promise<FsStorage> {
     const absRoot = resolve(root);
-    const slice = options.writeSliceBytes ?? WRITE_SLICE_BYTES;
-    if (!Number.isSafeInteger(slice) || slice < 1) throw new BytefallError('BAD_ARGUMENT', `writeSliceBytes must be a positive integer, not ${slice}`);
+    const given = options.writeSliceBytes;
+    if (given !== undefined && (!Number.isSafeInteger(given) || given < 1)) throw new BytefallError('BAD_ARGUMENT', `writeSliceBytes must be a positive integer, not ${given}`);
     const layout = new Layout(files, options.partSuffix ?? PART_SUFFIX);
     const statePath = resolve(options.statePath ?? join(absRoot, '.bytefall', 'state'));
     checkLocalNames(layout.files.map((f) => f.path));
@@ -85,6 +100,7 @@ export class FsStorage implements Storage {
     await mkdirOrThrow(dirname(statePath));
     const openFile = options.openFile ?? defaultOpenFile;
     const state = await ResumeState.load(statePath, layout, openFile);
+    const slice = given ?? (await smallPagesOnly(absRoot) ? Number.POSITIVE_INFINITY : WRITE_SLICE_BYTES);
     const st = new FsStorage(absRoot, layout, state, {
       allocation: options.allocation ?? 'sparse',
       maxOpenFiles: options.maxOpenFiles ?? 64,

@@ -3,13 +3,23 @@
 // bound, refused paths, and disk errors that surface as BytefallErrors with file and operation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { statfsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsStorage } from '../../src/storage/fs-storage.js';
 import type { FileHandleLike } from '../../src/storage/fd-cache.js';
 import type { OpenFile } from '../../src/storage/resume-state.js';
 import { FILES, fileBytes, pieceBytes, tempDir, writeAllPieces } from './helpers.js';
+
+/** /dev/shm when it is a tmpfs (statfs type 0x01021994), else undefined. */
+function tmpfsDir(): string | undefined {
+  try {
+    return statfsSync('/dev/shm').type === 0x01021994 ? '/dev/shm' : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Leaves a storage as a kill -9 would: nothing flushed or saved, descriptors dropped. */
 async function abandon(s: FsStorage): Promise<void> {
@@ -274,6 +284,30 @@ test('a piece is written in calls of at most writeSliceBytes, in order, and read
     assert.deepEqual(calls, [[2048, 300], [2348, 300], [2648, 300], [2948, 124], [9216, 300], [9516, 300], [9816, 184]]);
     assert.deepEqual(await s.readPiece(0, 2), pieceBytes(FILES[0], 0, 2));
     assert.deepEqual(await s.readPiece(0, 9), pieceBytes(FILES[0], 0, 9));
+  } finally {
+    await s.close();
+  }
+});
+
+test('on tmpfs a piece is written in one call by default', { skip: tmpfsDir() === undefined ? 'no tmpfs at /dev/shm' : false }, async (t) => {
+  const root = await mkdtemp(join(tmpfsDir()!, 'bytefall-test-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const lengths: number[] = [];
+  const io: OpenFile = async (path, flags, mode) => {
+    const h = await openReal(path, flags, mode);
+    if (!path.endsWith('a.txt.bytefall-part')) return h;
+    return wrapHandle(h, {
+      write: ((...args: unknown[]) => {
+        lengths.push(args[2] as number);
+        return (h.write as (...a: unknown[]) => unknown)(...args);
+      }) as FileHandleLike['write'],
+    });
+  };
+  const files = [{ path: ['a.txt'], size: 300_000, pieceSize: 262_144 }];
+  const s = await FsStorage.open(root, files, { openFile: io });
+  try {
+    await s.writePiece(0, 0, new Uint8Array(262_144).fill(1));
+    assert.deepEqual(lengths, [262_144]);
   } finally {
     await s.close();
   }
