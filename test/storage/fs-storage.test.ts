@@ -289,6 +289,44 @@ test('a piece is written in calls of at most writeSliceBytes, in order, and read
   }
 });
 
+test('a slice that fails fails the piece only once the other slices are done with its buffer', async (t) => {
+  const root = await tempDir(t);
+  let fail = false;
+  let inFlight = 0;
+  let atRejection = -1;
+  const io: OpenFile = async (path, flags, mode) => {
+    const h = await openReal(path, flags, mode);
+    if (!path.endsWith('a.txt.bytefall-part')) return h;
+    return wrapHandle(h, {
+      write: (async (...args: unknown[]) => {
+        if (fail && args[3] === 2048 + 300) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        inFlight++;
+        await new Promise((r) => setTimeout(r, 20));
+        try {
+          return await (h.write as (...a: unknown[]) => Promise<unknown>)(...args);
+        } finally {
+          inFlight--;
+        }
+      }) as FileHandleLike['write'],
+    });
+  };
+  const s = await FsStorage.open(root, FILES, { openFile: io, writeSliceBytes: 300 });
+  try {
+    fail = true;
+    await assert.rejects(
+      s.writePiece(0, 2, pieceBytes(FILES[0], 0, 2)).finally(() => (atRejection = inFlight)),
+      { code: 'NO_SPACE', op: 'write' },
+    );
+    assert.equal(atRejection, 0, 'no slice still writing when the piece failed');
+    assert.equal(s.isVerified(0, 2), false);
+    fail = false;
+    await s.writePiece(0, 2, pieceBytes(FILES[0], 0, 2));
+    assert.deepEqual(await s.readPiece(0, 2), pieceBytes(FILES[0], 0, 2));
+  } finally {
+    await s.close();
+  }
+});
+
 test('on tmpfs a piece is written in one call by default', { skip: tmpfsDir() === undefined ? 'no tmpfs at /dev/shm' : false }, async (t) => {
   const root = await mkdtemp(join(tmpfsDir()!, 'bytefall-test-'));
   t.after(() => rm(root, { recursive: true, force: true }));
