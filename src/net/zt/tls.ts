@@ -20,7 +20,7 @@ export interface Secured {
 export function secure(stream: Duplex, cert: NodeCertificate, side: 'client' | 'server', timeoutMs: number, expected?: Uint8Array, signal?: AbortSignal): Promise<Secured> {
   const socket = side === 'client'
     ? tls.connect({ ...profile(cert), socket: stream, checkServerIdentity: () => undefined } as tls.ConnectionOptions)
-    : new tls.TLSSocket(stream, { ...profile(cert), isServer: true, requestCert: true, } as tls.TLSSocketOptions);
+    : new tls.TLSSocket(stream, { ...profile(cert), isServer: true, requestCert: true } as tls.TLSSocketOptions);
   return new Promise((resolve, reject) => {
     let done = false;
     const settle = (result: Secured | BytefallError) => {
