@@ -59,7 +59,6 @@ export async function buildProgram(only?: string): Promise<Command> {
   return program;
 }
 
-/** Runs the CLI; resolves to the process exit code. Never throws. */
 /**
  * A reader that stops reading (`bytefall inspect x | head`) closes our stdout: that ends the
  * output quietly, as it does for other command-line tools, instead of an unhandled EPIPE.
@@ -73,6 +72,7 @@ function quietOnClosedPipe(): void {
   }
 }
 
+/** Runs the CLI; resolves to the process exit code. Never throws. */
 export async function run(argv: string[]): Promise<number> {
   quietOnClosedPipe();
   try {

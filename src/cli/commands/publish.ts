@@ -19,9 +19,8 @@ import { atomicWriteFile } from '../../util/atomic-write.js';
 import { Output, formatBytes } from '../output.js';
 import { Progress } from '../progress.js';
 import { readWaterfallFile } from '../read-waterfall.js';
-import { parseCount, parseSize } from '../parse.js';
+import { collect, parseCount, parseSize } from '../parse.js';
 import { parseAnnounceUrl, parsePeerRecord } from './swarm-options.js';
-import { collect } from '../parse.js';
 import { peerText } from './inspect.js';
 
 interface PublishCliOptions {

@@ -6,9 +6,8 @@ import type { PeerRecord } from '../../format/model.js';
 import { parseAddress } from '../../net/address.js';
 import { fromHex } from '../../util/hex.js';
 import { parseNetworkId } from '../../net/zt/ids.js';
-import { parseCount, parseSize } from '../parse.js';
+import { collect, parseCount, parseSize } from '../parse.js';
 import type { SwarmRunOptions } from '../swarm-run.js';
-import { collect } from '../parse.js';
 
 export interface SwarmCliOptions {
   listen: string;
@@ -35,7 +34,7 @@ export function swarmOptions(cmd: Command, defaultListen: string): Command {
     .option('--node-key <file>', "this node's key (default: <dir>/.bytefall/node.key, created on first use)")
     .option('--layers <file>', 'piece layer file (default: <waterfall>.layers, else <dir>/.bytefall/layers)')
     .option('--upload-limit <rate>', 'upload at most this many bytes per second (e.g. 10M)')
-    .option('--threads <n>', 'most hashing threads (default: all cores, at most 8; one starts, more when tasks wait 50 ms)')
+    .option('--threads <n>', 'most hashing threads (default: all cores, at most 8; one starts, more when a backlog lasts)')
     .option('--announce <url>', 'an announce service to find peers and new versions through (repeatable)', collect, [] as string[])
     .option('--transport <kind>', "'tcp' (TCP + TLS) or 'zt' (ZeroTier, docs/ZEROTIER.md)", 'tcp')
     .option('--zt-home <dir>', 'with --transport zt: the ZeroTier node directory (default: <dir>/.bytefall/zerotier)')
