@@ -3,14 +3,15 @@
 // to its final name only once every piece is verified: unverified data never carries a final
 // name. Writes are group-committed: the data is fdatasync'ed, then recorded in the resume state
 // (resume-state.ts), and only then does writePiece resolve. Layout on disk: docs/STORAGE.md.
-import { mkdir, rename, stat, statfs, unlink } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { BytefallError } from '../errors.js';
 import type { Bitfield } from '../swarm/picker-bitfield.js';
 import { FdCache, type FileHandleLike } from './fd-cache.js';
 import { Layout, PART_SUFFIX, type FileSpec, type PieceLocation } from './layout.js';
-import { ResumeState, defaultOpenFile, syncDir, writeAll, type OpenFile } from './resume-state.js';
+import { ResumeState, defaultOpenFile, syncDir, type OpenFile } from './resume-state.js';
+import { defaultWriteSlice, writeAll } from './file-writes.js';
 import type { FileStatus, OpenStorage, Storage } from './storage.js';
 import { checkLocalNames, localPath } from './local-names.js';
 import { GroupCommit } from './group-commit.js';
@@ -42,22 +43,6 @@ export interface FsStorageOptions {
    * piece is one call (each call costs a round trip through libuv's threads).
    */
   writeSliceBytes?: number;
-}
-
-/** Default writeSliceBytes. */
-export const WRITE_SLICE_BYTES = 64 * 1024;
-/** statfs(2) f_type of tmpfs and ramfs: their writes fill small pages (tmpfs unless mounted with huge=). */
-const TMPFS_MAGIC = 0x01021994;
-const RAMFS_MAGIC = 0x858458f6;
-
-/** True when `dir` is on tmpfs or ramfs (or cannot be told: then false, and pieces are sliced). */
-async function smallPagesOnly(dir: string): Promise<boolean> {
-  try {
-    const { type } = await statfs(dir);
-    return type === TMPFS_MAGIC || type === RAMFS_MAGIC;
-  } catch {
-    return false;
-  }
 }
 
 export class FsStorage implements Storage {
@@ -100,7 +85,7 @@ export class FsStorage implements Storage {
     await mkdirOrThrow(dirname(statePath));
     const openFile = options.openFile ?? defaultOpenFile;
     const state = await ResumeState.load(statePath, layout, openFile);
-    const slice = given ?? (await smallPagesOnly(absRoot) ? Number.POSITIVE_INFINITY : WRITE_SLICE_BYTES);
+    const slice = given ?? (await defaultWriteSlice(absRoot));
     const st = new FsStorage(absRoot, layout, state, {
       allocation: options.allocation ?? 'sparse',
       maxOpenFiles: options.maxOpenFiles ?? 64,

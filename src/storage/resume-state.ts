@@ -11,6 +11,7 @@ import type { FileHandleLike } from './fd-cache.js';
 import type { Layout, PieceLocation } from './layout.js';
 import { PieceState } from './piece-state.js';
 import * as fmt from './resume-format.js';
+import { writeAll } from './file-writes.js';
 
 export type OpenFile = (path: string, flags: number, mode?: number) => Promise<FileHandleLike>;
 
@@ -208,29 +209,6 @@ export class ResumeState {
     const run = this.tail.then(fn, fn);
     this.tail = run.catch(() => undefined);
     return run;
-  }
-}
-
-/**
- * Writes all of `bytes` at `position`. With `slice` (FsStorageOptions.writeSliceBytes) below
- * the length, in calls of at most `slice` bytes issued together: one after the other, the
- * slices of pieces written at the same time took turns in libuv's threads and every piece
- * finished late (170 ms for 1 MiB in 64 KiB calls on a busy machine, against 10 ms so). It
- * settles only once every call has: a failed slice never leaves another still reading `bytes`.
- */
-export async function writeAll(h: FileHandleLike, bytes: Uint8Array, position: number, slice = Number.POSITIVE_INFINITY): Promise<void> {
-  if (!(slice < bytes.length)) return writeRun(h, bytes, position);
-  const calls: Promise<void>[] = [];
-  for (let at = 0; at < bytes.length; at += slice) calls.push(writeRun(h, bytes.subarray(at, Math.min(bytes.length, at + slice)), position + at));
-  const failed = (await Promise.allSettled(calls)).find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-}
-
-async function writeRun(h: FileHandleLike, bytes: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await h.write(bytes, done, bytes.length - done, position + done);
-    if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
-    done += bytesWritten;
   }
 }
 

@@ -309,26 +309,27 @@ describe('HashPool growAfterMs', () => {
     out.set(bytes);
     return out;
   };
+  /** Hashes `count` copies of one random shared buffer at once; each result must be exact. */
+  const hashAtOnce = async (pool: HashPool, count: number, size: number, pieceSize: number) => {
+    const data = shared(random(size));
+    const expected = hashPieces(data, pieceSize);
+    const got = await Promise.all(Array.from({ length: count }, () => pool.hashBuffer(data, pieceSize)));
+    for (const g of got) assert.deepEqual(g, expected);
+  };
+  const assertWorkers = (pool: HashPool, n: number) => {
+    assert.equal(pool.workersLetIn, n, 'workers let in');
+    assert.equal(pool.workersStarted, n, 'workers piscina started');
+  };
   test('short bursts keep one worker; a backlog that lasts lets the second in, and results stay exact', async () => {
     const pool = new HashPool({ threads: 2, startThreads: 1, growAfterMs: 40 });
     try {
-      const small = shared(random(64 * KiB));
-      const expected = hashPieces(small, 16 * KiB);
       // bursts of 2 tasks fit the first worker's share: nothing waits, nothing grows
-      for (let i = 0; i < 20; i++) {
-        const got = await Promise.all([pool.hashBuffer(small, 16 * KiB), pool.hashBuffer(small, 16 * KiB)]);
-        for (const g of got) assert.deepEqual(g, expected);
-      }
+      for (let i = 0; i < 20; i++) await hashAtOnce(pool, 2, 64 * KiB, 16 * KiB);
       await new Promise((r) => setTimeout(r, 60));
-      assert.equal(pool.workersLetIn, 1);
-      assert.equal(pool.workersStarted, 1, 'piscina started no second worker');
+      assertWorkers(pool, 1);
       // a queue that outlasts growAfterMs: 24 MiB pieces take ~10 ms each
-      const big = shared(random(24 * MiB));
-      const bigExpected = hashPieces(big, 8 * MiB);
-      const all = await Promise.all(Array.from({ length: 12 }, () => pool.hashBuffer(big, 8 * MiB)));
-      for (const g of all) assert.deepEqual(g, bigExpected);
-      assert.equal(pool.workersLetIn, 2);
-      assert.equal(pool.workersStarted, 2);
+      await hashAtOnce(pool, 12, 24 * MiB, 8 * MiB);
+      assertWorkers(pool, 2);
     } finally {
       await pool.destroy();
     }
@@ -338,21 +339,11 @@ describe('HashPool growAfterMs', () => {
     const pool = new HashPool({ threads: 2, startThreads: 1, growAfterMs: 5, growBacklogBytes: 64 * MiB });
     try {
       // 40 x 4 MiB pieces: they wait longer than 5 ms, but never 64 MiB of them at once
-      const piece = shared(random(4 * MiB));
-      const expected = hashPieces(piece, MiB);
-      for (let round = 0; round < 4; round++) {
-        const got = await Promise.all(Array.from({ length: 10 }, () => pool.hashBuffer(piece, MiB)));
-        for (const g of got) assert.deepEqual(g, expected);
-      }
-      assert.equal(pool.workersLetIn, 1);
-      assert.equal(pool.workersStarted, 1);
+      for (let round = 0; round < 4; round++) await hashAtOnce(pool, 10, 4 * MiB, MiB);
+      assertWorkers(pool, 1);
       // 24 x 8 MiB waiting: 176 MiB behind the two in flight
-      const big = shared(random(8 * MiB));
-      const bigExpected = hashPieces(big, MiB);
-      const all = await Promise.all(Array.from({ length: 24 }, () => pool.hashBuffer(big, MiB)));
-      for (const g of all) assert.deepEqual(g, bigExpected);
-      assert.equal(pool.workersLetIn, 2);
-      assert.equal(pool.workersStarted, 2);
+      await hashAtOnce(pool, 24, 8 * MiB, MiB);
+      assertWorkers(pool, 2);
     } finally {
       await pool.destroy();
     }
