@@ -1,5 +1,7 @@
 // Counters and rates of one swarm, for the progress display, --json and tests: payload
 // bytes each way, pieces verified and refused, peers, and an ETA from the download rate.
+import type { Layout } from '../storage/layout.js';
+import type { FileStatus } from '../storage/storage.js';
 import { RateMeter } from './picker-rate.js';
 import type { Swarm } from './session.js';
 
@@ -52,15 +54,33 @@ export function eta(remainingBytes: number, rate: number): number | null {
   return Math.ceil(remainingBytes / rate);
 }
 
+/**
+ * Bytes of file `i` held verified: its size once complete, else the lengths of its verified
+ * pieces. (Verified pieces times the piece size overstated a file whose short last piece was
+ * among them.) A content-defined file whose lengths are not known yet is estimated so.
+ */
+export function verifiedBytes(layout: Layout, i: number, st: FileStatus, isVerified: (piece: number) => boolean): number {
+  const f = layout.files[i];
+  if (st.complete) return f.size;
+  if (st.verified === 0) return 0;
+  if (!layout.isContentDefined(i)) {
+    const last = st.pieces - 1;
+    return st.verified * f.pieceSize - (isVerified(last) ? f.pieceSize - layout.pieceLength(i, last) : 0);
+  }
+  if (!layout.lengthsKnown(i)) return Math.min(f.size, st.verified * f.pieceSize);
+  let bytes = 0;
+  for (let p = 0; p < st.pieces; p++) if (isVerified(p)) bytes += layout.pieceLength(i, p);
+  return bytes;
+}
+
 /** The numbers of a swarm right now. */
 export function snapshotOf(s: Swarm): SwarmStats {
   const now = s.now();
   let total = 0;
   let verified = 0;
   s.layout.files.forEach((f, i) => {
-    const st = s.storage.status(i);
     total += f.size;
-    verified += st.complete ? f.size : Math.min(f.size, st.verified * f.pieceSize);
+    verified += verifiedBytes(s.layout, i, s.storage.status(i), (p) => s.storage.isVerified(i, p));
   });
   const downRate = s.stats.down.rate(now);
   let seeds = 0;
