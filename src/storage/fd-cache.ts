@@ -5,7 +5,7 @@
 import type { FileHandle } from 'node:fs/promises';
 
 /** The part of a FileHandle storage uses; tests wrap it to inject errors. */
-export type FileHandleLike = Pick<FileHandle, 'read' | 'write' | 'datasync' | 'truncate' | 'stat' | 'close'>;
+export type FileHandleLike = Pick<FileHandle, 'read' | 'readv' | 'write' | 'datasync' | 'truncate' | 'stat' | 'close'>;
 
 interface Slot {
   handle: Promise<FileHandleLike>;

@@ -12,6 +12,7 @@ import { FdCache, type FileHandleLike } from './fd-cache.js';
 import { Layout, PART_SUFFIX, type FileSpec, type PieceLocation } from './layout.js';
 import { ResumeState, defaultOpenFile, syncDir, type OpenFile } from './resume-state.js';
 import { defaultWriteSlice, writeAll } from './file-writes.js';
+import { readExact, readvExact } from './file-reads.js';
 import type { FileStatus, OpenStorage, Storage } from './storage.js';
 import { checkLocalNames, localPath } from './local-names.js';
 import { GroupCommit } from './group-commit.js';
@@ -161,6 +162,17 @@ export class FsStorage implements Storage {
     }
     const path = this.done[file] ? this.finalPath(file) : this.partPath(file);
     return this.fds.use(file, (h) => readExact(h, offset, length, path, into));
+  }
+
+  async readv(file: number, offset: number, parts: readonly Uint8Array[]): Promise<void> {
+    this.checkOpen();
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    this.layout.checkRange(file, offset, length);
+    if (!this.done[file] && !(await this.partExists(file))) {
+      throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
+    }
+    const path = this.done[file] ? this.finalPath(file) : this.partPath(file);
+    return this.fds.use(file, (h) => readvExact(h, offset, parts, path));
   }
 
   async markVerified(file: number, piece: number): Promise<void> {
@@ -408,19 +420,6 @@ function checkStateClash(root: string, layout: Layout, statePath: string): void 
       }
     }
   }
-}
-
-async function readExact(h: FileHandleLike, offset: number, length: number, path: string, into?: Uint8Array): Promise<Uint8Array> {
-  if (into && into.length < length) throw new BytefallError('BAD_ARGUMENT', `a buffer of ${into.length} bytes cannot take ${length}`);
-  const out = into ? into.subarray(0, length) : new Uint8Array(length);
-  for (let done = 0; done < length; ) {
-    const { bytesRead } = await h.read(out, done, length - done, offset + done).catch((err) => {
-      throw wrap(err, path, 'read');
-    });
-    if (bytesRead === 0) throw new BytefallError('IO_ERROR', `${path} ends before byte ${offset + length}`, { file: path, op: 'read' });
-    done += bytesRead;
-  }
-  return out;
 }
 
 function wrap(err: unknown, path: string, op: string): unknown {

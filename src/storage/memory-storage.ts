@@ -75,6 +75,16 @@ export class MemoryStorage implements Storage {
     return into.subarray(0, length);
   }
 
+  async readv(file: number, offset: number, parts: readonly Uint8Array[]): Promise<void> {
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    const bytes = await this.read(file, offset, length);
+    let at = 0;
+    for (const p of parts) {
+      p.set(bytes.subarray(at, at + p.length));
+      at += p.length;
+    }
+  }
+
   async markVerified(file: number, piece: number): Promise<void> {
     this.checkOpen();
     this.layout.checkPiece(file, piece);

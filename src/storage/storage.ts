@@ -41,6 +41,13 @@ export interface Storage {
    */
   read(file: number, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
 
+  /**
+   * Reads bytes of the working copy as read() does, from `offset` on, into `parts` in order (as
+   * many bytes as their lengths add up to): one system call for bytes the caller wants apart,
+   * as the uploader does to leave room for a message header in front of each block.
+   */
+  readv(file: number, offset: number, parts: readonly Uint8Array[]): Promise<void>;
+
   /** The caller re-hashed a piece already in the working copy and it matches: record it as verified. */
   markVerified(file: number, piece: number): Promise<void>;
 

@@ -3,7 +3,7 @@
 // bound, refused paths, and disk errors that surface as BytefallErrors with file and operation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { statfsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -143,6 +143,31 @@ test('resume state follows files by path, size, piece size and id across layouts
   await s2.close();
 });
 
+test('readv goes on after short reads until every part is full, and a file that ends first is an IO_ERROR', async (t) => {
+  const root = await tempDir(t);
+  let calls = 0;
+  const short: OpenFile = async (path, flags, mode) => {
+    const h = await openReal(path, flags, mode);
+    if (!path.endsWith('.bytefall-part')) return h;
+    const readv = (async (buffers: NodeJS.ArrayBufferView[], position: number) => {
+      calls++;
+      const first = buffers[0] as Uint8Array; // at most 300 bytes per call, as a busy disk may give
+      return h.readv([first.subarray(0, Math.min(300, first.length))], position);
+    }) as FileHandleLike['readv'];
+    return wrapHandle(h, { readv });
+  };
+  const s = await FsStorage.open(root, FILES, { openFile: short });
+  await writeAllPieces(s, 0);
+  const parts = [new Uint8Array(1000), new Uint8Array(2048), new Uint8Array(5)];
+  await s.readv(0, 500, parts);
+  const whole = fileBytes(FILES[0], 0);
+  assert.deepEqual(parts.map((p) => [...p]), [[...whole.subarray(500, 1500)], [...whole.subarray(1500, 3548)], [...whole.subarray(3548, 3553)]]);
+  assert.ok(calls >= 11, `${calls} readv calls`);
+  await truncate(join(root, 'a.txt'), 2000); // cut under us
+  await assert.rejects(s.readv(0, 500, [new Uint8Array(1000), new Uint8Array(2000)]), { code: 'IO_ERROR', op: 'read' });
+  await s.close();
+});
+
 test('no more files are open than the bound, even with many concurrent writes', async (t) => {
   const root = await tempDir(t);
   const files = Array.from({ length: 20 }, (_, i) => ({ path: [`f${i}`], size: 4096, pieceSize: 1024 }));
@@ -254,6 +279,7 @@ function openReal(path: string, flags: number, mode?: number): Promise<FileHandl
 function wrapHandle(h: FileHandleLike, over: Partial<FileHandleLike>): FileHandleLike {
   return {
     read: h.read.bind(h),
+    readv: h.readv.bind(h),
     write: h.write.bind(h),
     datasync: h.datasync.bind(h),
     truncate: h.truncate.bind(h),

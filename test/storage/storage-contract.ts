@@ -24,6 +24,21 @@ export function storageContract(name: string, open: OpenForTest): void {
     await s.close();
   });
 
+  test(`${name}: readv fills its parts in order with the bytes read() gives, across pieces; out of range is refused`, async (t) => {
+    const s = await open(t, FILES);
+    for (const p of [2, 3, 4]) await s.writePiece(0, p, pieceBytes(FILES[0], 0, p));
+    const parts = [new Uint8Array(1000), new Uint8Array(0), new Uint8Array(1500), new Uint8Array(7)];
+    await s.readv(0, 2 * 1024 + 100, parts);
+    const want = new Uint8Array([...pieceBytes(FILES[0], 0, 2).subarray(100), ...pieceBytes(FILES[0], 0, 3), ...pieceBytes(FILES[0], 0, 4).subarray(0, 559)]);
+    assert.deepEqual(await s.read(0, 2 * 1024 + 100, 2507), want);
+    assert.deepEqual(parts[0], want.subarray(0, 1000));
+    assert.deepEqual(parts[2], want.subarray(1000, 2500));
+    assert.deepEqual(parts[3], want.subarray(2500));
+    await assert.rejects(s.readv(0, 9990, [new Uint8Array(5), new Uint8Array(6)]), { code: 'BAD_ARGUMENT' });
+    await assert.rejects(s.readv(1, 0, [new Uint8Array(1)]), { code: 'NOT_FOUND' }, 'nothing written yet');
+    await s.close();
+  });
+
   test(`${name}: the verified bitfield is in global order`, async (t) => {
     const s = await open(t, FILES);
     await s.writePiece(1, 2, pieceBytes(FILES[1], 1, 2));
