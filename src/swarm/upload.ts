@@ -40,7 +40,7 @@ export class Uploader {
 
   constructor(private readonly s: Swarm) {
     this.sent = new Bitfield(s.layout.totalPieces);
-    this.cache = new PieceCache((file, offset, length, into) => s.storage.read(file, offset, length, into));
+    this.cache = new PieceCache((file, offset, parts) => s.storage.readv(file, offset, parts));
   }
 
   onRequest(peer: Peer, m: RequestMsg): void {
@@ -176,7 +176,7 @@ export class Uploader {
       return void peer.wire.reject(job.reqId, REJECT_NOT_HAVE);
     }
     const block = this.cache.lend(span, job.offset - span.ref.start, job.length);
-    if (peer.wire.piece(job.reqId, block.data, block.done)) this.counted(peer, job, block.data.length);
+    if (peer.wire.piece(job.reqId, block.data, block.done, ENCODING_RAW, block.headroom)) this.counted(peer, job, block.data.length);
     else block.done();
   }
 

@@ -35,6 +35,8 @@ export const MAX_FRAME_LEN = 1 << 20;
 export const MAX_HELLO_FRAME_LEN = 1024;
 /** Largest block one REQUEST may ask for. */
 export const MAX_BLOCK_LEN = 128 * 1024;
+/** Bytes of a PIECE message in front of its data: `<len u32><id=11><reqId u32><encoding u8>`. */
+export const PIECE_HEADER_LEN = 10;
 /** Largest piece a Waterfall may have (docs/FORMAT.md). */
 export const MAX_PIECE_LEN = 1 << 24;
 /** Requests (REQUEST + HASH_REQUEST) one side may have outstanding to the other. */

@@ -12,7 +12,7 @@ import { CHUNK_SINK, chunkSourceOf } from '../net/chunk-source.js';
 import { toHex } from '../util/hex.js';
 import {
   CAPS_IMPLEMENTED, CAP_BROTLI, CAP_DEFLATE, CAP_DELTA, CAP_DICT, CAP_PEX, CLOSE_NORMAL, ENCODING_RAW, HANDSHAKE_TIMEOUT_MS, IDLE_TIMEOUT_MS,
-  KEEP_ALIVE_INTERVAL_MS, MAX_FRAME_LEN, MAX_HELLO_FRAME_LEN, MSG_PIECE, PROTOCOL_VERSION_MAX,
+  KEEP_ALIVE_INTERVAL_MS, MAX_FRAME_LEN, MAX_HELLO_FRAME_LEN, MSG_PIECE, PIECE_HEADER_LEN, PROTOCOL_VERSION_MAX,
   PROTOCOL_VERSION_MIN, REQUEST_TIMEOUT_MS, CLOSE_UNKNOWN_SWARM,
 } from './constants.js';
 import { FrameParser } from './framing.js';
@@ -26,6 +26,7 @@ import { signatureSpan } from './delta.js';
 import { decodeBlock, encodingRefusal } from './messages/piece-encoding.js';
 import { closeReasonFor, errorForPeerClose, shouldBan } from './policy.js';
 import { IncomingRequests, OutgoingRequests, type InFlight } from './requests.js';
+import { Outbox } from './outbox.js';
 
 export interface WireTimeouts {
   handshake: number;
@@ -136,13 +137,14 @@ export class Wire extends EventEmitter<WireEvents> {
   private lastReceived = Date.now();
   private handshakeTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
-  private corked = false;
+  private readonly outbox: Outbox;
   /** The dictionary window of each kind-3 request in flight (dropped with the request). */
   private readonly dictionaries = new WeakMap<InFlight, Uint8Array>();
 
   constructor(stream: Duplex, opts: WireOptions) {
     super();
     this.stream = stream;
+    this.outbox = new Outbox(stream, () => this.emit('drain'));
     this.opts = opts;
     this.initiator = opts.initiator;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
@@ -161,8 +163,10 @@ export class Wire extends EventEmitter<WireEvents> {
     else source[CHUNK_SINK]((chunk) => this.onData(new Uint8Array(chunk)));
     stream.on('end', () => this.finish(new BytefallError('WIRE_CLOSED', 'peer hung up without CLOSE'), true));
     stream.on('error', (err) => this.finish(new BytefallError('WIRE_CLOSED', `connection failed: ${err.message}`, { cause: err }), true));
-    stream.on('close', () => this.finish(new BytefallError('WIRE_CLOSED', 'connection closed'), true));
-    stream.on('drain', () => this.emit('drain'));
+    stream.on('close', () => {
+      this.finish(new BytefallError('WIRE_CLOSED', 'connection closed'), true);
+      this.outbox.drop();
+    });
     this.handshakeTimer = setTimeout(() => this.fail(new BytefallError('WIRE_TIMEOUT', `no handshake within ${this.timeouts.handshake} ms`)), this.timeouts.handshake);
     this.handshakeTimer.unref?.();
     if (opts.initiator) this.write(encodeMessage(makeHello(this.local, opts.swarmId!)));
@@ -178,9 +182,9 @@ export class Wire extends EventEmitter<WireEvents> {
     return this.incoming.size;
   }
 
-  /** True when the stream's buffer is full: wait for 'drain' before sending more pieces. */
+  /** True when the outgoing queue is full: wait for 'drain' before sending more pieces. */
   get needsDrain(): boolean {
-    return this.stream.writableNeedDrain;
+    return this.outbox.needsDrain;
   }
 
   // ---- outgoing messages -------------------------------------------------------------
@@ -270,21 +274,25 @@ export class Wire extends EventEmitter<WireEvents> {
    * `<len><id=11><reqId u32><encoding=0 u8><data>`, the answer to the peer's REQUEST.
    * False when that request is no longer in flight (already answered). `onWritten` is called
    * once the stream is done with `data` (so a caller may reuse the buffer); only when true is returned.
+   * With `headroom`, the PIECE_HEADER_LEN bytes in front of `data` in its buffer are the caller's
+   * to give: the header is written there and the message leaves as one buffer, uncopied (outbox.ts).
    */
-  piece(reqId: number, data: Uint8Array, onWritten?: () => void, encoding = ENCODING_RAW): boolean {
+  piece(reqId: number, data: Uint8Array, onWritten?: () => void, encoding = ENCODING_RAW, headroom = false): boolean {
     const r = this.incoming.get(reqId);
     if (!r || this.closed) return false;
     const ok = r.msg.type === 'request' && (encoding === ENCODING_RAW
       ? r.msg.length === data.length
       : data.length >= 1 && data.length < r.msg.length && !encodingRefusal(encoding, r.msg, this.handshake?.capabilities ?? 0));
     if (!ok) throw new BytefallError('BAD_ARGUMENT', `PIECE for request ${reqId}: ${data.length} bytes of encoding ${encoding} do not answer it`);
+    if (headroom && data.byteOffset < PIECE_HEADER_LEN) throw new BytefallError('BAD_ARGUMENT', `PIECE for request ${reqId}: no room for its header in front of the data`);
     this.incoming.take(reqId);
-    const header = new Uint8Array(10);
+    const at = headroom ? data.byteOffset - PIECE_HEADER_LEN : 0;
+    const header = headroom ? new Uint8Array(data.buffer, at, PIECE_HEADER_LEN) : new Uint8Array(PIECE_HEADER_LEN);
     header.set(encodeFrameHeader(MSG_PIECE, 5 + data.length));
-    new DataView(header.buffer).setUint32(5, reqId, true);
+    new DataView(header.buffer, header.byteOffset, PIECE_HEADER_LEN).setUint32(5, reqId, true);
     header[9] = encoding;
-    this.write(header);
-    this.write(data, onWritten);
+    if (headroom) this.write(new Uint8Array(data.buffer, at, PIECE_HEADER_LEN + data.length), onWritten);
+    else this.writeParts([header, data], onWritten);
     return true;
   }
 
@@ -508,20 +516,14 @@ export class Wire extends EventEmitter<WireEvents> {
     return true;
   }
 
-  /** Writes are corked until the end of the tick, so messages sent together leave in one write. */
+  /** Queues bytes for the stream; messages sent in the same tick leave in one write (outbox.ts). */
   private write(bytes: Uint8Array, onWritten?: () => void): void {
-    if (!this.stream.writable) return void (onWritten && queueMicrotask(onWritten)); // nothing holds the bytes
-    if (!this.corked) {
-      this.corked = true;
-      this.stream.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.stream.uncork();
-      });
-    }
-    wireCounters.sent += bytes.length;
-    if (onWritten) this.stream.write(bytes, () => onWritten());
-    else this.stream.write(bytes);
+    this.writeParts([bytes], onWritten);
+  }
+
+  private writeParts(parts: Uint8Array[], onWritten?: () => void): void {
+    for (const p of parts) wireCounters.sent += p.length;
+    this.outbox.push(parts, onWritten);
     this.lastSent = Date.now();
   }
 
@@ -537,7 +539,7 @@ export class Wire extends EventEmitter<WireEvents> {
       const who = `peer ${this.opts.label ?? ''}${this.opts.label ? ' ' : ''}${toHex(this.opts.remoteNodeId).slice(0, 16)}`;
       this.opts.log(`${who}: ${error.code}: ${error.message}${ban ? ' (banned)' : ''}`);
     }
-    this.stream.end();
+    this.outbox.end(); // what is queued (a CLOSE) leaves first
     const grace = setTimeout(() => this.stream.destroy(), 2_000);
     grace.unref?.();
     this.stream.once('close', () => clearTimeout(grace));

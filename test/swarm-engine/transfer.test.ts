@@ -108,7 +108,7 @@ test('a full disk: one line, downloading pauses, nothing unverified is kept, and
 
 /**
  * A storage whose group commit waits for `release()`: writePiece puts the bytes where read()
- * finds them and calls onWritten at once, but records the piece (MemoryStorage.writePiece)
+ * and readv() find them and calls onWritten at once, but records the piece (MemoryStorage.writePiece)
  * only once released; `fail` makes the held commits fail instead (a disk error at fsync).
  */
 function heldCommits() {
@@ -119,6 +119,13 @@ function heldCommits() {
   const failedOnce = new Set<string>();
   let fail = false;
   let node: { swarm: { holds(file: number, piece: number): boolean } } | undefined;
+  /** The bytes of a held (written, not committed) piece, where reads must find them. */
+  const heldBytes = (file: number, offset: number, length: number) => {
+    for (const h of held.values()) {
+      if (h.file === file && offset >= h.offset && offset + length <= h.offset + h.data.length) return h.data.subarray(offset - h.offset, offset - h.offset + length);
+    }
+    return undefined;
+  };
   const wrap = (inner: Storage): Storage =>
     new Proxy(inner, {
       get(target, prop, receiver) {
@@ -140,14 +147,23 @@ function heldCommits() {
         }
         if (prop === 'read') {
           return async (file: number, offset: number, length: number, into?: Uint8Array) => {
-            for (const h of held.values()) {
-              if (h.file === file && offset >= h.offset && offset + length <= h.offset + h.data.length) {
-                const out = into ? into.subarray(0, length) : new Uint8Array(length);
-                out.set(h.data.subarray(offset - h.offset, offset - h.offset + length));
-                return out;
-              }
+            const bytes = heldBytes(file, offset, length);
+            if (!bytes) return target.read(file, offset, length, into);
+            const out = into ? into.subarray(0, length) : new Uint8Array(length);
+            out.set(bytes);
+            return out;
+          };
+        }
+        if (prop === 'readv') {
+          return async (file: number, offset: number, parts: Uint8Array[]) => {
+            const length = parts.reduce((n, p) => n + p.length, 0);
+            const bytes = heldBytes(file, offset, length);
+            if (!bytes) return target.readv(file, offset, parts);
+            let at = 0;
+            for (const p of parts) {
+              p.set(bytes.subarray(at, at + p.length));
+              at += p.length;
             }
-            return target.read(file, offset, length, into);
           };
         }
         const v = Reflect.get(target, prop, receiver);

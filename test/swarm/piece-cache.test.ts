@@ -2,7 +2,8 @@
 // for it, a bound in bytes, and buffers recycled only once no socket holds a block of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PieceCache, SPAN_BYTES, type SpanRef } from '../../src/swarm/piece-cache.js';
+import { HEAD_ROOM, PieceCache, SLOT_BYTES, SPAN_BYTES, type Span, type SpanRef } from '../../src/swarm/piece-cache.js';
+import { PIECE_HEADER_LEN } from '../../src/wire/constants.js';
 import { spanOf } from '../../src/swarm/upload.js';
 import type { UploadJob } from '../../src/swarm/peer.js';
 
@@ -13,15 +14,15 @@ function reader() {
   return {
     reads,
     failNext: () => (fail = true),
-    read: async (file: number, offset: number, length: number, into: Uint8Array) => {
+    read: async (file: number, offset: number, parts: Uint8Array[]) => {
+      const length = parts.reduce((n, p) => n + p.length, 0);
       reads.push(`${file}:${offset}+${length}`);
       if (fail) {
         fail = false;
         throw new Error('disk on fire');
       }
-      const out = into.subarray(0, length);
-      for (let i = 0; i < length; i++) out[i] = ((offset + i) >> 10) & 255;
-      return out;
+      let o = offset;
+      for (const p of parts) for (let i = 0; i < p.length; i++, o++) p[i] = (o >> 10) & 255;
     },
   };
 }
@@ -64,7 +65,46 @@ test('a block lent to a socket keeps its bytes after its span is dropped, until 
   block.done();
   block.done(); // twice is harmless
   await c.load(ref(20 * SPAN_BYTES)); // may reuse span 0's buffer now
-  assert.equal(c.peek(`0:${20 * SPAN_BYTES}`)!.data[0], (20 * SPAN_BYTES >> 10) & 255);
+  const again = c.lend(c.peek(`0:${20 * SPAN_BYTES}`)!, 0, 1);
+  assert.equal(again.data[0], (20 * SPAN_BYTES >> 10) & 255);
+});
+
+/** The bytes the reader() file holds at [start, start + length). */
+const expected = (start: number, length: number) => Uint8Array.from({ length }, (_, i) => ((start + i) >> 10) & 255);
+
+test('a block that starts a slot has head room for its PIECE header, lent to one socket at a time', async () => {
+  const c = new PieceCache(reader().read);
+  assert.ok(HEAD_ROOM >= PIECE_HEADER_LEN);
+  const span: Span = await c.load(ref(0));
+  const a = c.lend(span, 2 * SLOT_BYTES, SLOT_BYTES);
+  assert.equal(a.headroom, true);
+  assert.ok(a.data.byteOffset >= HEAD_ROOM);
+  assert.deepEqual(a.data, expected(2 * SLOT_BYTES, SLOT_BYTES));
+  const b = c.lend(span, 2 * SLOT_BYTES, SLOT_BYTES); // the same block to a second peer
+  assert.equal(b.headroom, false, 'two sockets must not write their headers into the same bytes');
+  assert.deepEqual(b.data, a.data);
+  const mid = c.lend(span, 2 * SLOT_BYTES + 4096, 4096); // inside the slot: its front bytes are data
+  assert.equal(mid.headroom, false);
+  assert.deepEqual(mid.data, expected(2 * SLOT_BYTES + 4096, 4096));
+  a.done();
+  const c2 = c.lend(span, 2 * SLOT_BYTES, SLOT_BYTES);
+  assert.equal(c2.headroom, true, 'the room is free again once the first socket is done');
+  // Writing a header into the room leaves the neighbouring slot's bytes alone.
+  new Uint8Array(c2.data.buffer, c2.data.byteOffset - PIECE_HEADER_LEN, PIECE_HEADER_LEN).fill(0xee);
+  assert.deepEqual(c.lend(span, SLOT_BYTES, SLOT_BYTES).data, expected(SLOT_BYTES, SLOT_BYTES));
+  for (const x of [b, mid, c2]) x.done();
+});
+
+test('a block across two slots is a copy of the right bytes, with room of its own; a short span fills its last slot only so far', async () => {
+  const c = new PieceCache(reader().read);
+  const span = await c.load(ref(0, 300_000));
+  const across = c.lend(span, SLOT_BYTES - 100, 5000);
+  assert.equal(across.headroom, true);
+  assert.deepEqual(across.data, expected(SLOT_BYTES - 100, 5000));
+  const last = c.lend(span, 2 * SLOT_BYTES, 300_000 - 2 * SLOT_BYTES);
+  assert.deepEqual(last.data, expected(2 * SLOT_BYTES, 300_000 - 2 * SLOT_BYTES));
+  across.done();
+  last.done();
 });
 
 test('a failed read is not cached: the next load reads again', async () => {

@@ -80,6 +80,32 @@ test('state messages: exact bytes on the wire and one event each', async () => {
   wa.close();
 });
 
+test('a PIECE framed in the room in front of its data: the same bytes on the wire, only the room is written', async () => {
+  const { wa, wb, atA } = await opened();
+  const buf = fill(0xee, 16 + 5);
+  buf.fill(0x77, 16);
+  const data = buf.subarray(16);
+  const req = wa.request({ kind: 'index', waterfallId: W, piece: 4 }, 10, 5);
+  const [m] = await once(wb, 'request');
+  let written = 0;
+  assert.equal(wb.piece(m.reqId, data, () => written++, 0, true), true);
+  const [r, got] = await once(wa, 'piece');
+  assert.equal(r, req);
+  assert.equal(hex(got), hex(data));
+  assert.equal(atA(), '0b0000000b' + hex(new Uint8Array(new Uint32Array([m.reqId]).buffer)) + '00' + '7777777777');
+  assert.equal(hex(buf.subarray(0, 6)), 'eeeeeeeeeeee', 'bytes before the room are left alone');
+  assert.equal(hex(buf.subarray(6, 16)), '0b0000000b' + hex(new Uint8Array(new Uint32Array([m.reqId]).buffer)) + '00');
+  assert.equal(written, 1);
+  // No room: refused before anything is sent, and the request is still there to answer.
+  const req2 = wa.request({ kind: 'index', waterfallId: W, piece: 4 }, 0, 5);
+  const [m2] = await once(wb, 'request');
+  assert.throws(() => wb.piece(m2.reqId, fill(1, 5), undefined, 0, true), { code: 'BAD_ARGUMENT' });
+  assert.equal(wb.piece(m2.reqId, fill(1, 5)), true);
+  const [r2] = await once(wa, 'piece');
+  assert.equal(r2, req2);
+  wa.close();
+});
+
 test('request, piece, cancel and reject both ways', async () => {
   const { wa, wb, atA, atB } = await opened();
   const data = fill(0x77, 5);
