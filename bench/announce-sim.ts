@@ -15,6 +15,7 @@ import { machineLine, median, printTable } from './common.js';
 import { CONTROL_DEFAULTS, advertisedInterval, emptyControl, observeRequest } from '../src/announce/interval-control.js';
 import { POLL_DEFAULTS, baseIntervalS, firstPollDelay, nextPollDelay } from '../src/announce/poll-policy.js';
 import { seededRandom } from '../src/swarm/picker-random.js';
+import { benchArgs, countArg } from './options.js';
 
 const DAY = 86_400_000;
 const DAYS = 4; // day 0: every node is new (cold start); days 1-3: steady state
@@ -215,12 +216,20 @@ function simulate(n: number, peerlessFraction: number, burst: boolean, seed = 1)
 const fmtTime = (ms: number) => (!Number.isFinite(ms) ? 'never' : ms < 120_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 60_000).toFixed(1)} min`);
 const fmtN = (x: number) => Math.round(x).toLocaleString('en-US');
 
-const args = process.argv.slice(2);
-const peerlessArg = args.find((a) => a.startsWith('--peerless='));
-const peerlessFraction = peerlessArg ? Number(peerlessArg.slice('--peerless='.length)) : 0.02;
-if (!(peerlessFraction >= 0 && peerlessFraction <= 1)) throw new Error(`--peerless wants a fraction from 0 to 1, not ${peerlessArg}`);
-const burst = args.includes('--burst');
-const sizes = args.filter((a) => !a.startsWith('--')).map(Number).filter((x) => x >= 2);
+const USAGE = 'node dist/bench/announce-sim.js [--peerless 0.02] [--burst] [nodes ...]';
+const args = benchArgs(USAGE, { peerless: { kind: 'string' }, burst: { kind: 'boolean' } }, 16);
+const peerlessText = args.string('peerless');
+const peerlessFraction = peerlessText === undefined ? 0.02 : Number(peerlessText);
+if (!(peerlessText === undefined || (/^[0-9.]+$/.test(peerlessText) && peerlessFraction <= 1))) {
+  process.stderr.write(`bench: --peerless wants a fraction from 0 to 1, not '${peerlessText}'\nusage: ${USAGE}\n`);
+  process.exit(2);
+}
+const burst = args.flag('burst');
+const sizes = args.positionals.map((_, i) => countArg(args, i, 'a swarm size (nodes)', 0));
+if (sizes.some((n) => n < 2)) {
+  process.stderr.write(`bench: a swarm has at least 2 nodes\nusage: ${USAGE}\n`);
+  process.exit(2);
+}
 const results = (sizes.length ? sizes : [10, 100, 1_000, 10_000, 100_000]).map((n) => simulate(n, peerlessFraction, burst));
 
 console.log(machineLine());

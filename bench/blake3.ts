@@ -10,6 +10,7 @@ import { createBLAKE3 } from 'hash-wasm';
 import { blake3 } from '../src/hash/blake3.js';
 import { MODE_HASH, hashWasm } from '../src/hash/wasm.js';
 import { machineLine, median, packageVersion, printTable } from './common.js';
+import { benchArgs } from './options.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -114,13 +115,9 @@ export function printBlake3Bench(rows: Blake3BenchRow[], opts: Blake3BenchOption
   );
 }
 
-function arg(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : undefined;
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const mib = arg('--mib');
-  const opts: Blake3BenchOptions = { runs: arg('--runs'), pieceSize: arg('--piece'), bytesPerRun: mib && mib * 2 ** 20 };
+  const args = benchArgs('node dist/bench/blake3.js [--mib N] [--runs N] [--piece bytes]', { mib: { kind: 'count' }, runs: { kind: 'count' }, piece: { kind: 'count' } });
+  const mib = args.countOrUndefined('mib');
+  const opts: Blake3BenchOptions = { runs: args.countOrUndefined('runs'), pieceSize: args.countOrUndefined('piece'), bytesPerRun: mib && mib * 2 ** 20 };
   printBlake3Bench(await runBlake3Bench(opts), opts);
 }

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { DEFAULT_MAX_THREADS } from '../src/hash/pool.js';
 import { machineLine, median, packageVersion, printTable, timeCommand, which } from './common.js';
+import { benchArgs } from './options.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const self = fileURLToPath(import.meta.url);
@@ -97,16 +98,17 @@ function warm(path: string): void {
   closeSync(fd);
 }
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
 async function main(): Promise<void> {
-  const sizeMiB = arg('--size-mib', 1024);
-  const runs = arg('--runs', 3);
-  const threads = arg('--threads', Math.min(availableParallelism(), DEFAULT_MAX_THREADS));
-  const sparse = process.argv.includes('--sparse');
+  const args = benchArgs('node dist/bench/create-rss.js [--size-mib 1024] [--sparse] [--runs 3] [--threads N]', {
+    'size-mib': { kind: 'count' },
+    sparse: { kind: 'boolean' },
+    runs: { kind: 'count' },
+    threads: { kind: 'count' },
+  });
+  const sizeMiB = args.count('size-mib', 1024);
+  const runs = args.count('runs', 3);
+  const threads = args.count('threads', Math.min(availableParallelism(), DEFAULT_MAX_THREADS));
+  const sparse = args.flag('sparse');
   const dir = mkdtempSync(join(tmpdir(), 'bytefall-bench-'));
   const file = join(dir, 'big.bin');
   try {

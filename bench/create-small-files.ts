@@ -13,11 +13,9 @@ import { hashFileRegion } from '../src/hash/piece-hash.js';
 import { HashPool } from '../src/hash/pool.js';
 import { runWindowed } from '../src/hash/pool-window.js';
 import { machineLine, median, packageVersion, printTable } from './common.js';
+import { benchArgs } from './options.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const args = benchArgs('node dist/bench/create-small-files.js [--files 20000] [--runs 3]', { files: { kind: 'count' }, runs: { kind: 'count' } });
 
 function makeTree(dir: string, count: number): number {
   const pool = randomBytes(64 << 10);
@@ -44,8 +42,8 @@ async function time(fn: () => Promise<void>, runs: number): Promise<number> {
   return median(secs);
 }
 
-const count = arg('--files', 20000);
-const runs = arg('--runs', 3);
+const count = args.count('files', 20000);
+const runs = args.count('runs', 3);
 const dir = mkdtempSync(join(tmpdir(), 'bytefall-bench-small-'));
 const pool = new HashPool();
 try {

@@ -9,13 +9,10 @@ import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { clearCaEnv, machineLine, median, printTable, timeCommand } from './common.js';
+import { benchArgs } from './options.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 
 interface Row {
   name: string;
@@ -80,5 +77,10 @@ export async function runStartupBench(runs: number, compare?: string): Promise<v
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await runStartupBench(Number(arg('--runs') ?? 15), arg('--compare'));
+  const args = benchArgs('node dist/bench/startup.js [--runs 15] [--compare <a built checkout>] [--keep-ca-env]', {
+    runs: { kind: 'count' },
+    compare: { kind: 'string' },
+    'keep-ca-env': { kind: 'boolean' },
+  });
+  await runStartupBench(args.count('runs', 15), args.checkout('compare'));
 }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { clearCaEnv, machineLine, makeRandomFile, median, printTable } from './common.js';
+import { benchArgs } from './options.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'bytefall.js');
@@ -21,10 +22,15 @@ const ltPeer = join(root, 'bench', 'libtorrent-peer.py');
 const PY = '/usr/bin/python3';
 const TICK = 100; // clock ticks per second in /proc/<pid>/stat (USER_HZ)
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const args = benchArgs('node dist/bench/transfer.js [--mib 1024] [--swarm-mib 256] [--runs 3] [--only one|swarm] [--no-libtorrent] [--compare <another checkout, built>] [--keep-ca-env]', {
+  mib: { kind: 'count' },
+  'swarm-mib': { kind: 'count' },
+  runs: { kind: 'count' },
+  only: { kind: 'string', oneOf: ['one', 'swarm'] },
+  'no-libtorrent': { kind: 'boolean' },
+  compare: { kind: 'string' },
+  'keep-ca-env': { kind: 'boolean' },
+});
 
 
 /** CPU seconds (user + system) a live process has used so far, and its peak RSS in MiB. */
@@ -185,20 +191,20 @@ async function swarm(tool: Tool, data: string, work: string, size: number, n = 4
 }
 
 async function main(): Promise<void> {
-  const mib = arg('--mib', 1024);
-  const swarmMib = arg('--swarm-mib', 256);
-  const runs = arg('--runs', 3);
+  const mib = args.count('mib', 1024);
+  const swarmMib = args.count('swarm-mib', 256);
+  const runs = args.count('runs', 3);
+  const compare = args.checkout('compare') ?? '';
   const work = join(tmpdir(), 'bytefall-bench', 'transfer');
   mkdirSync(work, { recursive: true });
   const big = join(work, 'one', 'big.bin');
   const small = join(work, 'swarm', 'data.bin');
   makeRandomFile(big, mib << 20);
   makeRandomFile(small, swarmMib << 20);
-  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
+  const only = args.string('only') ?? '';
   const haveLt = spawnSync(PY, ['-c', 'import libtorrent']).status === 0;
-  const compare = process.argv.includes('--compare') ? process.argv[process.argv.indexOf('--compare') + 1] : '';
   const base = compare ? [bytefallAt(join(compare, 'bin', 'bytefall.js'), `ByteFall at ${compare}`)] : [];
-  const tools = [bytefall, ...base, ...(haveLt && !process.argv.includes('--no-libtorrent') ? [libtorrent] : [])];
+  const tools = [bytefall, ...base, ...(haveLt && !args.flag('no-libtorrent') ? [libtorrent] : [])];
   if (!haveLt) console.log('(python3-libtorrent not installed: apt-get install python3-libtorrent)');
   console.log(machineLine());
   const cleared = clearCaEnv();

@@ -13,9 +13,10 @@ import type { Connection } from '../src/net/transport.js';
 import { Wire } from '../src/wire/wire.js';
 import { ENCODING_RAW, MAX_BLOCK_LEN, PIECE_HEADER_LEN } from '../src/wire/constants.js';
 import { CHUNK_SINK, chunkSourceOf } from '../src/net/chunk-source.js';
+import { benchArgs, countArg } from './options.js';
 
 const MIB = 1 << 20;
-const total = Number(process.argv[2] ?? 1024) * MIB;
+const total = countArg(benchArgs('node dist/bench/transport-tls.js [MiB, default 1024]', {}, 1), 0, 'the size in MiB', 1024) * MIB;
 const CHUNK = MIB;
 
 interface Row {

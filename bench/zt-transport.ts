@@ -24,9 +24,10 @@ import { nodeAddress } from '../src/net/zt/ids.js';
 import { ZtSocket } from '../src/net/zt/socket.js';
 import { prepareNative, stubLibrary } from '../test/native/build.js';
 import { machineLine, printTable } from './common.js';
+import { benchArgs, countArg } from './options.js';
 
 const MIB = 1 << 20;
-const total = Number(process.argv[2] ?? 256) * MIB;
+const total = countArg(benchArgs('node dist/bench/zt-transport.js [MiB, default 256]', {}, 1), 0, 'the size in MiB', 256) * MIB;
 const here = dirname(fileURLToPath(import.meta.url));
 
 interface Row {
