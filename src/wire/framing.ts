@@ -4,6 +4,9 @@
 import { BytefallError } from '../errors.js';
 import { MAX_FRAME_LEN } from './constants.js';
 
+/** Where a reused frame body starts in the scratch buffer: PIECE data (body offset 6) lands on 8. */
+export const SCRATCH_SHIFT = 2;
+
 export class FrameParser {
   /** Largest body accepted; may be changed between frames (it is raised after the handshake). */
   maxFrameLen: number;
@@ -92,8 +95,10 @@ export class FrameParser {
 
   private startBody(len: number): void {
     if (len >= this.reuseAbove) {
-      if (!this.scratch || this.scratch.length < len) this.scratch = Buffer.allocUnsafe(Math.max(len, 128 * 1024 + 64));
-      this.body = this.scratch.subarray(0, len);
+      // The body starts SCRATCH_SHIFT bytes in, so the data of a PIECE (6 bytes into its body)
+      // is 8-aligned: it then copies into a shared piece buffer in one pass (swarm/piece-assembly.ts).
+      if (!this.scratch || this.scratch.length < SCRATCH_SHIFT + len) this.scratch = Buffer.allocUnsafe(SCRATCH_SHIFT + Math.max(len, 128 * 1024 + 64));
+      this.body = this.scratch.subarray(SCRATCH_SHIFT, SCRATCH_SHIFT + len);
     } else {
       this.body = Buffer.allocUnsafe(len); // fully overwritten before it is handed out
     }

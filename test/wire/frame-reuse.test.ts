@@ -28,6 +28,7 @@ test('large frames that span chunks share one buffer; small ones and whole ones 
   push(frame(100, 3), 50);
   assert.equal(seen.length, 3);
   assert.equal(seen[0].body.buffer, seen[1].body.buffer, 'the scratch buffer is reused');
+  assert.equal((seen[1].body.byteOffset + 6) % 8, 0, 'PIECE data (6 bytes into the body) is 8-aligned');
   assert.notEqual(seen[2].body.buffer, seen[1].body.buffer, 'a small frame gets its own');
   assert.ok(seen[1].copy.every((x) => x === 2) && seen[1].copy.length === 20_000);
   assert.ok(seen[0].body.every((x) => x === 2), 'the first body was overwritten: consumers must copy');
