@@ -5,6 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+/** A positive whole number, as a count or a size in MiB is written. */
+const COUNT = /^[1-9][0-9]{0,8}$/;
+
 export interface BenchFlag {
   /** 'count': a positive integer; 'string': any value; 'boolean': present or not. */
   kind: 'count' | 'string' | 'boolean';
@@ -48,7 +51,7 @@ export function benchArgs(usage: string, flags: Record<string, BenchFlag>, posit
   for (const [name, f] of Object.entries(flags)) {
     const v = values[name];
     if (typeof v !== 'string') continue;
-    if (f.kind === 'count' && !/^[1-9][0-9]{0,8}$/.test(v)) fail(`--${name} needs a positive whole number, not '${v}'`);
+    if (f.kind === 'count' && !COUNT.test(v)) fail(`--${name} needs a positive whole number, not '${v}'`);
     if (f.oneOf && !f.oneOf.includes(v)) fail(`--${name} is one of ${f.oneOf.join(', ')}, not '${v}'`);
   }
   return {
@@ -71,7 +74,7 @@ export function benchArgs(usage: string, flags: Record<string, BenchFlag>, posit
 export function countArg(args: BenchArgs, index: number, what: string, fallback: number): number {
   const v = args.positionals[index];
   if (v === undefined) return fallback;
-  if (!/^[1-9][0-9]{0,8}$/.test(v)) {
+  if (!COUNT.test(v)) {
     process.stderr.write(`bench: ${what} must be a positive whole number, not '${v}'\nusage: ${args.usage}\n`);
     process.exit(2);
   }

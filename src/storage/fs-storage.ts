@@ -155,23 +155,12 @@ export class FsStorage implements Storage {
   }
 
   async read(file: number, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
-    this.checkOpen();
-    this.layout.checkRange(file, offset, length);
-    if (!this.done[file] && !(await this.partExists(file))) {
-      throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
-    }
-    const path = this.done[file] ? this.finalPath(file) : this.partPath(file);
+    const path = await this.workingPath(file, offset, length);
     return this.fds.use(file, (h) => readExact(h, offset, length, path, into));
   }
 
   async readv(file: number, offset: number, parts: readonly Uint8Array[]): Promise<void> {
-    this.checkOpen();
-    const length = parts.reduce((n, p) => n + p.length, 0);
-    this.layout.checkRange(file, offset, length);
-    if (!this.done[file] && !(await this.partExists(file))) {
-      throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
-    }
-    const path = this.done[file] ? this.finalPath(file) : this.partPath(file);
+    const path = await this.workingPath(file, offset, parts.reduce((n, p) => n + p.length, 0));
     return this.fds.use(file, (h) => readvExact(h, offset, parts, path));
   }
 
@@ -179,9 +168,7 @@ export class FsStorage implements Storage {
     this.checkOpen();
     this.layout.checkPiece(file, piece);
     if (this.done[file] || this.state.pieces.has(file, piece)) return;
-    if (!(await this.partExists(file))) {
-      throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
-    }
+    await this.workingPath(file, 0, 0); // NOT_FOUND without a working copy
     await this.fds.use(file, async () => undefined, true); // its bytes get synced before the record
     await this.commits.add({ file, piece }, false);
   }
@@ -364,6 +351,17 @@ export class FsStorage implements Storage {
       throw wrap(err, part, 'open');
     });
     await h.close();
+  }
+
+  /** The path of the file's working copy (final once complete) for reading `length` bytes at `offset`; NOT_FOUND if there is none. */
+  private async workingPath(file: number, offset: number, length: number): Promise<string> {
+    this.checkOpen();
+    this.layout.checkRange(file, offset, length);
+    if (this.done[file]) return this.finalPath(file);
+    if (!(await this.partExists(file))) {
+      throw new BytefallError('NOT_FOUND', `${this.partPath(file)} does not exist`, { file: this.partPath(file), op: 'read' });
+    }
+    return this.partPath(file);
   }
 
   private async partExists(file: number): Promise<boolean> {
