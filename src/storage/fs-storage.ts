@@ -291,8 +291,8 @@ export class FsStorage implements Storage {
     await rename(this.partPath(file), final).catch((err) => {
       throw BytefallError.fromSystem(err, final, 'rename');
     });
+    this.done[file] = true; // from here on readers open the final name
     await syncDir(dirname(final));
-    this.done[file] = true;
     const st = await statOrThrow(final);
     if (atOpen) this.state.noteFinished(file, st.mtimeNs);
     else await this.state.recordFinished(file, st.mtimeNs);
@@ -369,19 +369,31 @@ export class FsStorage implements Storage {
     return this.partKnown[file];
   }
 
-  /** Opens a file's working copy for the descriptor cache, creating it at full size. */
+  /**
+   * Opens a file's working copy for the descriptor cache, creating it at full size; the final
+   * file (read-only) once the file is finished. A file whose every piece is recorded is being
+   * renamed, never created: a reader that opened its working name just after the rename would
+   * otherwise make a new empty copy there and read zeros from it.
+   */
   private async openWorking(i: number): Promise<FileHandleLike> {
-    if (this.done[i]) {
-      return this.opts.openFile(this.finalPath(i), constants.O_RDONLY).catch((err) => {
-        throw wrap(err, this.finalPath(i), 'open');
+    if (!this.done[i]) {
+      const path = this.partPath(i);
+      await mkdirOrThrow(dirname(path));
+      const create = !this.state.pieces.isFull(i);
+      const h = await this.opts.openFile(path, constants.O_RDWR | (create ? constants.O_CREAT : 0), 0o644).catch((err) => {
+        if (!create && (err as NodeJS.ErrnoException).code === 'ENOENT') return null; // renamed to its final name meanwhile
+        throw wrap(err, path, 'open');
       });
+      if (h) return this.sized(i, h, path);
     }
-    const path = this.partPath(i);
-    const size = this.layout.files[i].size;
-    await mkdirOrThrow(dirname(path));
-    const h = await this.opts.openFile(path, constants.O_RDWR | constants.O_CREAT, 0o644).catch((err) => {
-      throw wrap(err, path, 'open');
+    return this.opts.openFile(this.finalPath(i), constants.O_RDONLY).catch((err) => {
+      throw wrap(err, this.finalPath(i), 'open');
     });
+  }
+
+  /** Gives a just-opened working copy its full size (zero-filled with `allocation: 'full'`). */
+  private async sized(i: number, h: FileHandleLike, path: string): Promise<FileHandleLike> {
+    const size = this.layout.files[i].size;
     try {
       const was = (await h.stat()).size;
       if (was !== size) await h.truncate(size);

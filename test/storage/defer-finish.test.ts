@@ -4,10 +4,13 @@
 // kill in the middle of it counts the files already renamed as finished.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsStorage } from '../../src/storage/fs-storage.js';
 import type { FileSpec } from '../../src/storage/layout.js';
+import type { FileHandleLike } from '../../src/storage/fd-cache.js';
+import type { OpenFile } from '../../src/storage/resume-state.js';
 import { BytefallError } from '../../src/errors.js';
 import { fileBytes, pieceBytes, tempDir } from './helpers.js';
 
@@ -74,6 +77,44 @@ test('deferFinish: a reopen keeps staged files staged, and counts one renamed by
   assert.equal(st.status(1).complete, true, 'renamed: finished');
   assert.equal(st.status(0).complete, false);
   await st.finishAll();
+  assert.deepEqual(new Uint8Array(readFileSync(join(root, 'a.bin'))), fileBytes(FILES[0], 0));
+  await st.close();
+});
+
+test('a read that opens a file just as finishAll renames it reads the file, and leaves no working copy behind', async (t) => {
+  // CI once found `added.bin.bytefall-v2` left beside a finished update: an uploader's read
+  // opened the staging name just after the rename and, opening with O_CREAT, made a new
+  // empty copy there (and would have served zeros from it).
+  const root = await tempDir(t);
+  const part = join(root, 'a.bin.bytefall-v2');
+  let raceRead: Promise<Uint8Array> | undefined;
+  let armed = false;
+  const io: OpenFile = async (path, flags, mode) => {
+    if (armed && path === part) {
+      armed = false;
+      for (let i = 0; existsSync(part) && i < 5000; i++) await new Promise((r) => setTimeout(r, 1)); // until finishAll renamed it
+    }
+    const h = await open(path, flags, mode);
+    if (path !== part) return h;
+    return {
+      read: h.read.bind(h), readv: h.readv.bind(h), write: h.write.bind(h), datasync: h.datasync.bind(h),
+      truncate: h.truncate.bind(h), stat: h.stat.bind(h),
+      close: async () => {
+        await h.close();
+        // finishAll has just closed the staged file: a read now opens it afresh.
+        if (armed && !raceRead) raceRead = st.read(0, 0, FILES[0].size);
+      },
+    } as FileHandleLike;
+  };
+  const st = await FsStorage.open(root, FILES, { ...OPTS(root), openFile: io });
+  await writeAll(st, 0);
+  await writeAll(st, 1);
+  await st.flush();
+  armed = true;
+  await st.finishAll();
+  assert.ok(raceRead, 'the read was started while finishAll closed the staged file');
+  assert.deepEqual(await raceRead, fileBytes(FILES[0], 0), 'the read got the verified bytes');
+  assert.deepEqual(readdirSync(root).filter((n) => n.includes('.bytefall-v')), [], 'no staging name left');
   assert.deepEqual(new Uint8Array(readFileSync(join(root, 'a.bin'))), fileBytes(FILES[0], 0));
   await st.close();
 });
