@@ -73,6 +73,8 @@ const WORKER_FILE = new URL('./worker.js', import.meta.url).href;
 export const WORKER_LOADED = 'bytefallWorkerLoaded';
 /** growAfterMs: tasks go to piscina after this long even if no worker said it loaded. */
 const WARM_FALLBACK_MS = 2000;
+/** destroy() waits at most this long for workers still loading their modules. */
+const LOAD_WAIT_MS = 2000;
 
 function count(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
@@ -132,6 +134,10 @@ export class HashPool {
    * first one still boots would start a second one for nothing.
    */
   #warm = false;
+  /** Workers that said they loaded their modules (WORKER_LOADED). */
+  #loaded = 0;
+  /** Called on each WORKER_LOADED. */
+  readonly #loadWaiters = new Set<() => void>();
 
   constructor(options: HashPoolOptions = {}) {
     this.inline = options.inline === true;
@@ -153,19 +159,41 @@ export class HashPool {
       filename: WORKER_FILE, minThreads: start, maxThreads: this.threads, concurrentTasksPerWorker: perWorker, recordTiming: false,
       idleTimeout: start < this.threads ? 2 ** 31 - 1 : 0, // a worker started on demand is kept
     });
+    // worker.ts says so once loaded, just before piscina's own "ready" on the same port
+    this.#piscina.on('message', (m: unknown) => {
+      if (typeof m !== 'object' || m === null || !(WORKER_LOADED in m)) return;
+      this.#loaded++;
+      for (const w of this.#loadWaiters) w();
+    });
     if (this.#growAfterMs !== undefined) {
-      // worker.ts says so once loaded, just before piscina's own "ready" on the same port
       const warm = () => {
+        if (this.#warm) return;
         clearTimeout(fallback);
-        this.#piscina.off('message', onMessage);
         setImmediate(() => this.#setWarm()); // after piscina has taken in its "ready"
-      };
-      const onMessage = (m: unknown) => {
-        if (typeof m === 'object' && m !== null && WORKER_LOADED in m) warm();
       };
       const fallback = setTimeout(warm, WARM_FALLBACK_MS); // never wait on a worker that failed to boot
       fallback.unref();
-      this.#piscina.on('message', onMessage);
+      this.#loadWaiters.add(warm);
+    }
+  }
+
+  /**
+   * Until every worker started has loaded its modules, or `ms` passed. Node 20 aborts the
+   * whole process (`v8::Module::IsGraphAsync must be used on an instantiated module`) when a
+   * worker is terminated while it still instantiates its ES modules, so destroy() waits here.
+   */
+  async #workersLoaded(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.#loaded < this.#piscina.threads.length && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(t);
+          this.#loadWaiters.delete(done);
+          resolve();
+        };
+        const t = setTimeout(done, Math.min(20, Math.max(0, deadline - Date.now()))); // a worker that exited never says so
+        this.#loadWaiters.add(done);
+      });
     }
   }
 
@@ -181,6 +209,11 @@ export class HashPool {
       this.#running++;
       this.#admitNext();
     }
+  }
+
+  /** Workers that have loaded their modules so far. */
+  get loadedWorkers(): number {
+    return this.#loaded;
   }
 
   /** Tasks this thread has run itself (`inline`). */
@@ -254,6 +287,7 @@ export class HashPool {
     if (this.#growTimer) clearTimeout(this.#growTimer);
     this.#waitingBytes = 0;
     for (const w of this.#waiting.splice(0)) w.reject(closedError());
+    await this.#workersLoaded(LOAD_WAIT_MS);
     await this.#piscina.destroy();
   }
 

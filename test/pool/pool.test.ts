@@ -198,6 +198,13 @@ describe('HashPool lifecycle', () => {
     await assert.rejects(pool.hashBuffer(new Uint8Array(1), KiB), { code: 'POOL_ERROR' });
   });
 
+  test('destroy right after start waits for the workers to load (Node 20 aborts on a worker terminated while it loads)', async () => {
+    const pool = new HashPool({ threads: 2 });
+    assert.equal(pool.loadedWorkers, 0, 'no worker has loaded yet');
+    await pool.destroy();
+    assert.equal(pool.loadedWorkers, 2);
+  });
+
   test('tasks waiting for a slot fail when the pool is destroyed', async () => {
     const pool = new HashPool({ threads: 1, maxInFlight: 1 });
     const first = pool.hashBuffer(random(8 * MiB), KiB);
