@@ -64,6 +64,15 @@ export interface SwarmRunOptions {
 /** Exit codes: 0 done (or `seed` stopped, or `get --seed` stopped once complete), 130 `get` stopped before it completed. */
 export const EXIT_INTERRUPTED = 130;
 
+/**
+ * Pieces from the network are verified on the main thread while they arrive slower than this
+ * (bytes per second; pool.ts `hashHereBelow`). BLAKE3 runs at ~2.2 GB/s on one thread of the
+ * machine measured, so below it hashing takes under a tenth of the thread, less than starting
+ * and feeding a worker costs; a 1+4 swarm on two cores took 0.95x the time and CPU
+ * (docs/BENCHMARKS.md, session 7). A fast download goes over it within its first 250 ms.
+ */
+const HASH_HERE_BELOW = 200e6;
+
 export async function runSwarm(o: SwarmRunOptions): Promise<number> {
   const out = new Output(o);
   const display = new SwarmDisplay(out, o.label);
@@ -127,9 +136,11 @@ export async function runSwarm(o: SwarmRunOptions): Promise<number> {
 
     const files = fileSpecsOf(waterfall, layers);
     storage = await FsStorage.open(dir, files, { statePath: state.resumePath(waterfall.sequence) });
-    // One worker verifies pieces faster than a network brings them; more start when a check of
-    // the data on disk (or a backlog of 16 MiB of pieces) keeps it busy for 50 ms.
-    pool = new HashPool({ threads: o.threads, startThreads: 1, growAfterMs: 50, growBacklogBytes: 16 << 20 });
+    // Pieces arriving slower than HASH_HERE_BELOW are verified on this thread, and no worker
+    // starts for them. Above it, one worker verifies them (faster than a network brings them);
+    // more start when a check of the data on disk (or a backlog of 16 MiB of pieces) keeps it
+    // busy for 50 ms.
+    pool = new HashPool({ threads: o.threads, startThreads: 1, growAfterMs: 50, growBacklogBytes: 16 << 20, hashHereBelow: HASH_HERE_BELOW });
     const hashPool = pool;
     const makeSwarm = (v: { waterfall: Waterfall; served: Uint8Array; layers?: Uint8Array[]; storage: FsStorage; checkFiles?: readonly number[]; fetchHints?: SwarmOptions['fetchHints'] }, download: boolean) => {
       const fs = v.storage;

@@ -2,11 +2,14 @@
 // and verify file regions and in-memory buffers with the WASM BLAKE3. At most
 // `maxInFlight` tasks are handed to piscina at once; further callers wait, which
 // bounds memory. Every failure comes out as a BytefallError. With `inline`, the
-// calling thread takes a hashing task itself when every worker has its share.
+// calling thread takes a hashing task itself when every worker has its share; with
+// `hashHereBelow`, it hashes pieces from the network itself while they arrive slowly, and
+// no worker starts until one is needed.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { BytefallError } from '../errors.js';
 import { fromWorkerError, toWorkerError } from './pool-errors.js';
+import { HashHere } from './hash-here.js';
 import * as tasks from './tasks.js';
 import type {
   ChunkFilesResult,
@@ -64,6 +67,12 @@ export interface HashPoolOptions {
    * a second worker helps only when the backlog grows this large.
    */
   growBacklogBytes?: number;
+  /**
+   * Bytes per second: `hashBuffer` runs on this thread while pieces arrive slower than this
+   * (hash-here.ts), and the workers start only when a task needs them. For a node receiving
+   * from the network: on a busy machine a worker costs more than the hashing it takes over.
+   */
+  hashHereBelow?: number;
 }
 
 type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer' | 'chunkFiles' | 'verifyRecords';
@@ -111,7 +120,10 @@ export class HashPool {
   readonly threads: number;
   readonly maxInFlight: number;
   readonly inline: boolean;
-  readonly #piscina: Piscina;
+  /** Created when the first task needs a worker (at once unless `hashHereBelow`). */
+  #piscina: Piscina | null = null;
+  readonly #piscinaOptions: ConstructorParameters<typeof Piscina>[0];
+  readonly #hashHere: HashHere | undefined;
   /** Tasks the workers may hold at once (maxInFlight less the inline slot). */
   readonly #workerSlots: number;
   #toWorkers = 0;
@@ -155,12 +167,25 @@ export class HashPool {
     this.#growAfterMs = options.growAfterMs !== undefined && start < this.threads && !this.inline ? Math.max(0, options.growAfterMs) : undefined;
     this.#growBacklogBytes = Math.max(0, options.growBacklogBytes ?? 0);
     this.#cap = this.#growAfterMs === undefined ? this.maxInFlight : 0;
-    this.#piscina = new Piscina({
+    this.#piscinaOptions = {
       filename: WORKER_FILE, minThreads: start, maxThreads: this.threads, concurrentTasksPerWorker: perWorker, recordTiming: false,
       idleTimeout: start < this.threads ? 2 ** 31 - 1 : 0, // a worker started on demand is kept
-    });
+    };
+    const below = options.hashHereBelow;
+    if (below !== undefined && !(Number.isFinite(below) && below > 0)) {
+      throw new BytefallError('BAD_ARGUMENT', `hashHereBelow must be a positive number of bytes per second, got ${below}`);
+    }
+    this.#hashHere = below === undefined ? undefined : new HashHere({ bytesPerSecond: below });
+    if (!this.#hashHere) this.#start();
+  }
+
+  /** The piscina pool, started on first use. */
+  #start(): Piscina {
+    if (this.#piscina) return this.#piscina;
+    const piscina = new Piscina(this.#piscinaOptions);
+    this.#piscina = piscina;
     // worker.ts says so once loaded, just before piscina's own "ready" on the same port
-    this.#piscina.on('message', (m: unknown) => {
+    piscina.on('message', (m: unknown) => {
       if (typeof m !== 'object' || m === null || !(WORKER_LOADED in m)) return;
       this.#loaded++;
       for (const w of this.#loadWaiters) w();
@@ -175,6 +200,7 @@ export class HashPool {
       fallback.unref();
       this.#loadWaiters.add(warm);
     }
+    return piscina;
   }
 
   /**
@@ -184,7 +210,7 @@ export class HashPool {
    */
   async #workersLoaded(ms: number): Promise<void> {
     const deadline = Date.now() + ms;
-    while (this.#loaded < this.#piscina.threads.length && Date.now() < deadline) {
+    while (this.#loaded < (this.#piscina?.threads.length ?? 0) && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(t);
@@ -216,7 +242,7 @@ export class HashPool {
     return this.#loaded;
   }
 
-  /** Tasks this thread has run itself (`inline`). */
+  /** Tasks this thread has run itself (`inline`, `hashHereBelow`). */
   get ranHere(): number {
     return this.#ranHere;
   }
@@ -257,9 +283,33 @@ export class HashPool {
    * the caller's view is detached afterwards; a view of part of a larger buffer is copied.
    */
   hashBuffer(data: Uint8Array, pieceSize: number): Promise<Uint8Array> {
+    if (this.#hashHere && !this.#closed && this.#takeHere(this.#hashHere, data.length)) return this.#hashBufferHere(data, pieceSize);
     if (data.buffer instanceof SharedArrayBuffer) return this.#run('hashBuffer', { data, pieceSize }, []);
     const own = detachable(data);
     return this.#run('hashBuffer', { data: own, pieceSize }, [own.buffer as ArrayBuffer]);
+  }
+
+  /**
+   * Whether a piece of `bytes` is hashed here: while pieces arrive slowly, and, once they
+   * come too fast, until the first worker (started then) has loaded, so pieces do not pile
+   * up waiting for it.
+   */
+  #takeHere(here: HashHere, bytes: number): boolean {
+    if (here.take(bytes, performance.now())) return true;
+    if (here.open || bytes > here.maxPiece) return false;
+    this.#start();
+    return this.#loaded === 0;
+  }
+
+  /** hashBuffer on this thread (`hashHereBelow`). */
+  #hashBufferHere(data: Uint8Array, pieceSize: number): Promise<Uint8Array> {
+    try {
+      checkTask({ pieceSize, size: data.length });
+      this.#ranHere++;
+      return Promise.resolve(tasks.hashBuffer({ data, pieceSize }).value);
+    } catch (err) {
+      return Promise.reject(err instanceof BytefallError ? err : fromWorkerError(toWorkerError(err)));
+    }
   }
 
   /**
@@ -288,18 +338,19 @@ export class HashPool {
     this.#waitingBytes = 0;
     for (const w of this.#waiting.splice(0)) w.reject(closedError());
     await this.#workersLoaded(LOAD_WAIT_MS);
-    await this.#piscina.destroy();
+    await this.#piscina?.destroy();
   }
 
   async #run<R>(name: TaskName, task: unknown, transferList: ArrayBuffer[], check = true): Promise<R> {
     const t = task as Partial<HashRegionTask> & { files?: { pieceSize: number; size: number }[] };
     if (check) for (const one of t.files ?? [t as HashRegionTask]) checkTask(one);
+    if (!this.#closed) this.#start();
     await this.#acquire(taskBytes(name, task));
     const here = this.inline && this.#toWorkers >= this.#workerSlots && name in INLINE_TASKS;
     if (!here) this.#toWorkers++;
     try {
       if (here) return await this.#runHere<R>(name as keyof typeof INLINE_TASKS, task);
-      return (await this.#piscina.run(task, { name, transferList })) as R;
+      return (await this.#piscina!.run(task, { name, transferList })) as R;
     } catch (err) {
       throw fromWorkerError(err);
     } finally {
@@ -373,7 +424,7 @@ export class HashPool {
 
   /** Worker threads started so far. */
   get workersStarted(): number {
-    return this.#piscina.threads.length;
+    return this.#piscina?.threads.length ?? 0;
   }
 
   /** Workers the pool may use now (growAfterMs), or all of them. */
