@@ -1,22 +1,60 @@
 #!/usr/bin/env node
 // Entry point of the `bytefall` command: the CLI lives in src/cli, compiled to dist/ and
-// bundled into dist/bundle/ (fewer files to load at start-up; scripts/bundle.mjs).
+// bundled into one CommonJS script, dist/bundle/cli.cjs (scripts/bundle.mjs). That script is
+// compiled with a V8 code cache kept beside it, one per command and Node version
+// (dist/bundle/cache/): a process then neither parses the CLI nor compiles the functions the
+// command ran last time (docs/BENCHMARKS.md, "startup"). The cache is written once, when it is
+// missing or V8 refused it, as the command ends with exit code 0 or after 3 s; a checkout that
+// is not writable runs without one. Without the bundle, the compiled modules in dist/src run instead.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import module from 'node:module';
+import vm from 'node:vm';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const main = [join(dist, 'bundle', 'cli.js'), join(dist, 'src', 'cli', 'main.js')].find((p) => existsSync(p));
-if (main === undefined) {
+const bundle = join(dist, 'bundle', 'cli.cjs');
+const modules = join(dist, 'src', 'cli', 'main.js');
+
+/** The bundle's exports, compiled with the command's code cache (and a function that saves it). */
+function loadBundle(command) {
+  const cacheDir = join(dist, 'bundle', 'cache');
+  const cacheFile = join(cacheDir, `${/^[a-z][a-z-]{0,19}$/.test(command ?? '') ? command : 'other'}-${process.version}-${process.arch}.v8`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // none yet
+  }
+  const script = new vm.Script(module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  const exports = {};
+  const mod = { exports, filename: bundle, id: bundle };
+  script.runInThisContext().call(exports, exports, module.createRequire(bundle), mod, bundle, dirname(bundle));
+  let saved = cachedData !== undefined && !script.cachedDataRejected;
+  const save = () => {
+    if (saved) return;
+    saved = true;
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+    } catch {
+      // a read-only checkout costs only speed
+    }
+  };
+  setTimeout(save, 3000).unref(); // a long-running command (seed) saves what it compiled by then
+  return { run: mod.exports.run, save };
+}
+
+let cli;
+if (existsSync(bundle)) {
+  cli = loadBundle(process.argv[2]);
+} else if (existsSync(modules)) {
+  cli = { run: (await import(pathToFileURL(modules).href)).run, save: () => undefined };
+} else {
   console.error('bytefall: not built yet; run `npm ci` (or `npm run build`) in the checkout first');
   process.exit(2);
 }
-// Node 22.1 and later keep compiled code between runs; Node 20 has no such cache.
-try {
-  module.enableCompileCache?.();
-} catch {
-  // a read-only cache directory costs only speed
-}
-const { run } = await import(pathToFileURL(main).href);
-process.exitCode = await run(process.argv);
+process.exitCode = await cli.run(process.argv);
+if (process.exitCode === 0) cli.save();

@@ -1,9 +1,12 @@
 // Bundles the compiled CLI (dist/src/cli/main.js) and the hashing worker
-// (dist/src/hash/worker.js) into dist/bundle/ with esbuild: a few files instead of
-// ~200 modules, which saves a `bytefall` process up to ~40 ms of module loading
-// (docs/BENCHMARKS.md, "startup"). Commands stay lazy: each is its own chunk.
-// Packages in node_modules are left as imports. bin/bytefall.js runs the bundle
-// when it is there; tests import dist/src directly.
+// (dist/src/hash/worker.js) into dist/bundle/ with esbuild, so a `bytefall` process
+// loads one file instead of ~200 modules (docs/BENCHMARKS.md, "startup"):
+// - cli.cjs: the whole CLI as one CommonJS script. bin/bytefall.js compiles it with a V8
+//   code cache (Node 20 has no compile cache of its own), which an ES module cannot use.
+//   The CommonJS packages (commander, piscina, cli-progress) stay `require`s;
+//   @noble/ed25519, an ES module, is bundled in. `import.meta.url` becomes the bundle's URL.
+// - worker.js: the hashing worker, an ES module, loaded by piscina.
+// Tests import dist/src directly.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,19 +15,23 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 try {
   await build({
-    entryPoints: { cli: join(root, 'dist', 'src', 'cli', 'main.js'), worker: join(root, 'dist', 'src', 'hash', 'worker.js') },
-    outdir,
-    bundle: true,
-    splitting: true,
+    ...common,
+    entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
+    outfile: join(outdir, 'cli.cjs'),
+    format: 'cjs',
+    external: ['commander', 'piscina', 'cli-progress', 'node-addon-api'],
+    define: { 'import.meta.url': '__bytefallBundleUrl' },
+    banner: { js: 'const __bytefallBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  });
+  await build({
+    ...common,
+    entryPoints: [join(root, 'dist', 'src', 'hash', 'worker.js')],
+    outfile: join(outdir, 'worker.js'),
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
     packages: 'external',
-    chunkNames: 'chunk-[hash]',
-    sourcemap: true,
-    logLevel: 'warning',
   });
 } catch (err) {
   console.error(`bundle: ${err.message}`);

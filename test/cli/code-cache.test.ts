@@ -1,0 +1,35 @@
+// bin/bytefall.js runs the bundled CLI with a V8 code cache per command (dist/bundle/cache/):
+// a cache V8 refuses (here: garbage) is replaced, never trusted; a command that fails or does
+// not exist leaves no cache behind; the command's output is the same either way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bytefall, repoRoot } from '../helpers/cli.js';
+
+const cacheDir = join(repoRoot, 'dist', 'bundle', 'cache');
+const cacheOf = (name: string) => join(cacheDir, `${name}-${process.version}-${process.arch}.v8`);
+const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version as string;
+
+test('a code cache V8 refuses is replaced, and the command runs as without one', { skip: !existsSync(join(repoRoot, 'dist', 'bundle', 'cli.cjs')) && 'no bundle' }, () => {
+  mkdirSync(cacheDir, { recursive: true });
+  const garbage = Buffer.alloc(4096, 0x5a);
+  writeFileSync(cacheOf('other'), garbage); // `--version` is not a command name: its cache is "other"
+  const r = bytefall(['--version']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), version);
+  const now = readFileSync(cacheOf('other'));
+  assert.ok(!now.equals(garbage), 'the refused cache was written anew');
+  assert.ok(now.length > 10_000, `a real cache (${now.length} bytes)`);
+  const again = bytefall(['--version']);
+  assert.equal(again.status, 0);
+  assert.equal(again.stdout.trim(), version);
+  assert.ok(readFileSync(cacheOf('other')).equals(now), 'an accepted cache is kept as it is');
+});
+
+test('an unknown command leaves no cache of its own', () => {
+  const r = bytefall(['no-such-command']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown command/);
+  assert.ok(!existsSync(cacheOf('no-such-command')));
+});
