@@ -170,12 +170,16 @@ test('a peer announcing a forged newer version is banned; the node stays on its 
   const evil = s.evilPeer(site.waterfall, 'forged-version');
   const seed = s.bytefall('seed', ['seed', site.waterfall, site.dir, '--listen', '127.0.0.1:0']);
   const copy = s.path('copy');
-  const get = s.bytefall('get', ['get', site.waterfall, copy, '--peer', await evil.address(), '--peer', await seed.address(), '--listen', '127.0.0.1:0']);
-  assert.equal(await get.exit(T), 0, get.stderr);
-  const refused = get.events.find((e) => e.event === 'version-refused')!;
+  // --seed: the download may finish before the forged Waterfall has been fetched and checked.
+  const get = s.bytefall('get', ['get', site.waterfall, copy, '--peer', await evil.address(), '--peer', await seed.address(), '--listen', '127.0.0.1:0', '--seed']);
+  await get.waitFor((e) => e.event === 'complete', T, 'the download complete');
+  const refused = await get.waitFor((e) => e.event === 'version-refused', T, 'the forged version refused');
   assert.equal(refused.error, 'INVALID_SIGNATURE');
-  assert.ok(get.events.some((e) => e.event === 'banned'), 'the forger is banned');
+  await get.waitFor((e) => e.event === 'banned', T, 'the forger banned');
+  get.kill('SIGINT');
+  assert.equal(await get.exit(10_000), 0, get.stderr);
   assert.ok(!get.events.some((e) => e.event === 'updating'));
+  assert.equal(get.events.filter((e) => e.event === 'complete').at(-1)!.sequence, 1, 'still on version 1');
   verifyOk(site.waterfall, copy);
 });
 
