@@ -21,9 +21,12 @@ function tmpfsDir(): string | undefined {
   }
 }
 
-/** Leaves a storage as a kill -9 would: nothing flushed or saved, descriptors dropped. */
+/** Leaves a storage as a kill -9 would: nothing flushed or saved, descriptors dropped (the journal's too, unsynced). */
 async function abandon(s: FsStorage): Promise<void> {
-  await (s as unknown as { fds: { closeAll(): Promise<void> } }).fds.closeAll();
+  const inner = s as unknown as { fds: { closeAll(): Promise<void> }; state: { journal: FileHandleLike | null } };
+  await inner.fds.closeAll();
+  await inner.state.journal?.close();
+  inner.state.journal = null;
 }
 
 test('a file keeps its staging name until every piece is verified, then gets its final name', async (t) => {
