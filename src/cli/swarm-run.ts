@@ -68,7 +68,7 @@ export const EXIT_INTERRUPTED = 130;
  * Pieces from the network are verified on the main thread while they arrive slower than this
  * (bytes per second; pool.ts `hashHereBelow`). BLAKE3 runs at ~2.2 GB/s on one thread of the
  * machine measured, so below it hashing takes under a tenth of the thread, less than starting
- * and feeding a worker costs; a 1+4 swarm on two cores took 0.95x the time and CPU
+ * and feeding a worker costs; a 1+4 swarm on two cores took 0.94x the time and 0.93x the CPU
  * (docs/BENCHMARKS.md, session 7). A fast download goes over it within its first 250 ms.
  */
 const HASH_HERE_BELOW = 200e6;
