@@ -23,7 +23,8 @@ export class FdCache {
 
   constructor(
     private readonly max: number,
-    private readonly opener: (key: number) => Promise<FileHandleLike>,
+    /** Opens file `key`; `write`: the first user writes (a reader never creates a file). */
+    private readonly opener: (key: number, write: boolean) => Promise<FileHandleLike>,
     /** Turns a system error on file `key` into the error callers see. */
     private readonly wrap: (err: unknown, key: number, op: string) => unknown = (err) => err,
   ) {
@@ -37,7 +38,7 @@ export class FdCache {
 
   /** Runs fn with the file open; `write` marks it as needing a sync. */
   async use<T>(key: number, fn: (h: FileHandleLike) => Promise<T>, write = false): Promise<T> {
-    const slot = await this.acquire(key);
+    const slot = await this.acquire(key, write);
     try {
       const h = await slot.handle;
       return await fn(h);
@@ -86,7 +87,7 @@ export class FdCache {
     return Promise.all([...this.closings]).then(() => undefined);
   }
 
-  private async acquire(key: number): Promise<Slot> {
+  private async acquire(key: number, write: boolean): Promise<Slot> {
     for (;;) {
       const found = this.slots.get(key);
       if (found) {
@@ -96,7 +97,7 @@ export class FdCache {
         return found;
       }
       if (this.openCount < this.max) {
-        const slot: Slot = { handle: this.opener(key), users: 1, dirty: false };
+        const slot: Slot = { handle: this.opener(key, write), users: 1, dirty: false };
         this.slots.set(key, slot);
         slot.handle.catch(() => {
           if (this.slots.get(key) === slot) this.slots.delete(key);

@@ -63,7 +63,7 @@ export class FsStorage implements Storage {
   ) {
     this.done = layout.files.map(() => false);
     this.partKnown = layout.files.map(() => false);
-    this.fds = new FdCache(opts.maxOpenFiles, (i) => this.openWorking(i), (err, i, op) =>
+    this.fds = new FdCache(opts.maxOpenFiles, (i, write) => this.openWorking(i, write), (err, i, op) =>
       BytefallError.fromSystem(err, this.partPath(i), op),
     );
     this.commits = new GroupCommit(
@@ -370,18 +370,19 @@ export class FsStorage implements Storage {
   }
 
   /**
-   * Opens a file's working copy for the descriptor cache, creating it at full size; the final
-   * file (read-only) once the file is finished. A file whose every piece is recorded is being
-   * renamed, never created: a reader that opened its working name just after the rename would
+   * Opens a file's working copy for the descriptor cache, creating it at full size for a
+   * write; the final file (read-only) once the file is finished. Only a write creates a working
+   * copy, and never one whose every piece is recorded (it is being renamed): a reader that
+   * opened the working name just after a rename, or just after the file was invalidated, would
    * otherwise make a new empty copy there and read zeros from it.
    */
-  private async openWorking(i: number): Promise<FileHandleLike> {
+  private async openWorking(i: number, write: boolean): Promise<FileHandleLike> {
     if (!this.done[i]) {
       const path = this.partPath(i);
-      await mkdirOrThrow(dirname(path));
-      const create = !this.state.pieces.isFull(i);
+      if (write) await mkdirOrThrow(dirname(path));
+      const create = write && !this.state.pieces.isFull(i);
       const h = await this.opts.openFile(path, constants.O_RDWR | (create ? constants.O_CREAT : 0), 0o644).catch((err) => {
-        if (!create && (err as NodeJS.ErrnoException).code === 'ENOENT') return null; // renamed to its final name meanwhile
+        if (!create && (err as NodeJS.ErrnoException).code === 'ENOENT') return null; // renamed to its final name meanwhile (or gone: a reader fails below)
         throw wrap(err, path, 'open');
       });
       if (h) return this.sized(i, h, path);

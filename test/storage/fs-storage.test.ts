@@ -8,6 +8,7 @@ import { statfsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsStorage } from '../../src/storage/fs-storage.js';
+import type { BytefallError } from '../../src/errors.js';
 import type { FileHandleLike } from '../../src/storage/fd-cache.js';
 import type { OpenFile } from '../../src/storage/resume-state.js';
 import { FILES, fileBytes, pieceBytes, tempDir, writeAllPieces } from './helpers.js';
@@ -426,4 +427,17 @@ test('group commits: streamed pieces (onWritten) wait for company up to the inte
   } finally {
     await s.close(); // also when an assertion fails: a close flushes, ending the wait
   }
+});
+
+test('a read never creates a working copy: one deleted under a running download fails the read, it does not read zeros', async (t) => {
+  const root = await tempDir(t);
+  const s = await FsStorage.open(root, FILES, { maxOpenFiles: 1 });
+  await s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0));
+  await s.writePiece(1, 0, pieceBytes(FILES[1], 1, 0)); // the one descriptor moves to file 1
+  await s.flush();
+  const part = join(root, 'a.txt.bytefall-part');
+  await rm(part);
+  await assert.rejects(s.read(0, 0, 1024), (e: BytefallError) => e.code === 'NOT_FOUND', 'the read fails');
+  assert.equal((await readdir(root)).includes('a.txt.bytefall-part'), false, 'no empty working copy was made');
+  await s.close();
 });
