@@ -3,8 +3,9 @@
 // loads one file instead of ~200 modules (docs/BENCHMARKS.md, "startup"):
 // - cli.cjs: the whole CLI as one CommonJS script. bin/bytefall.js compiles it with a V8
 //   code cache (Node 20 has no compile cache of its own), which an ES module cannot use.
-//   The CommonJS packages (commander, piscina, cli-progress) stay `require`s;
-//   @noble/ed25519, an ES module, is bundled in. `import.meta.url` becomes the bundle's URL.
+//   commander and @noble/ed25519 are bundled in (so the code cache holds them too); piscina
+//   (which finds its own worker script beside it) and cli-progress (loaded only on a terminal)
+//   stay `require`s. `import.meta.url` becomes the bundle's URL.
 // - worker.js: the hashing worker, an ES module, loaded by piscina.
 // Tests import dist/src directly.
 import { build } from 'esbuild';
@@ -22,7 +23,7 @@ try {
     entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
     outfile: join(outdir, 'cli.cjs'),
     format: 'cjs',
-    external: ['commander', 'piscina', 'cli-progress', 'node-addon-api'],
+    external: ['piscina', 'cli-progress', 'node-addon-api'],
     define: { 'import.meta.url': '__bytefallBundleUrl' },
     banner: { js: 'const __bytefallBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   });

@@ -5,8 +5,9 @@
 // calling thread takes a hashing task itself when every worker has its share; with
 // `hashHereBelow`, it hashes pieces from the network itself while they arrive slowly, and
 // no worker starts until one is needed.
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { BytefallError } from '../errors.js';
 import { fromWorkerError, toWorkerError } from './pool-errors.js';
 import { HashHere } from './hash-here.js';
@@ -78,6 +79,8 @@ export interface HashPoolOptions {
 type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer' | 'chunkFiles' | 'verifyRecords';
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url).href;
+/** piscina is loaded when the first worker is needed (~15 ms of a process that never needs one). */
+const loadPiscina = () => (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina;
 /** The key of the message worker.ts posts once its modules are loaded. */
 export const WORKER_LOADED = 'bytefallWorkerLoaded';
 /** growAfterMs: tasks go to piscina after this long even if no worker said it loaded. */
@@ -182,7 +185,7 @@ export class HashPool {
   /** The piscina pool, started on first use. */
   #start(): Piscina {
     if (this.#piscina) return this.#piscina;
-    const piscina = new Piscina(this.#piscinaOptions);
+    const piscina = new (loadPiscina())(this.#piscinaOptions);
     this.#piscina = piscina;
     // worker.ts says so once loaded, just before piscina's own "ready" on the same port
     piscina.on('message', (m: unknown) => {
