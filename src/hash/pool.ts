@@ -4,13 +4,12 @@
 // bounds memory. Every failure comes out as a BytefallError. With `inline`, the
 // calling thread takes a hashing task itself when every worker has its share; with
 // `hashHereBelow`, it hashes pieces from the network itself while they arrive slowly, and
-// no worker starts until one is needed.
-import { createRequire } from 'node:module';
+// no worker starts until one is needed (the workers' start and stop: pool-workers.ts).
 import { availableParallelism } from 'node:os';
-import type { Piscina } from 'piscina';
 import { BytefallError } from '../errors.js';
 import { fromWorkerError, toWorkerError } from './pool-errors.js';
 import { HashHere } from './hash-here.js';
+import { PoolWorkers } from './pool-workers.js';
 import * as tasks from './tasks.js';
 import type {
   ChunkFilesResult,
@@ -79,10 +78,6 @@ export interface HashPoolOptions {
 type TaskName = 'hashRegion' | 'hashFiles' | 'verifyRegion' | 'verifyFiles' | 'hashBuffer' | 'chunkFiles' | 'verifyRecords';
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url).href;
-/** piscina is loaded when the first worker is needed (~15 ms of a process that never needs one). */
-const loadPiscina = () => (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina;
-/** The key of the message worker.ts posts once its modules are loaded. */
-export const WORKER_LOADED = 'bytefallWorkerLoaded';
 /** growAfterMs: tasks go to piscina after this long even if no worker said it loaded. */
 const WARM_FALLBACK_MS = 2000;
 /** destroy() waits at most this long for workers still loading their modules. */
@@ -123,9 +118,8 @@ export class HashPool {
   readonly threads: number;
   readonly maxInFlight: number;
   readonly inline: boolean;
-  /** Created when the first task needs a worker (at once unless `hashHereBelow`). */
-  #piscina: Piscina | null = null;
-  readonly #piscinaOptions: ConstructorParameters<typeof Piscina>[0];
+  /** Started when the first task needs a worker (at once unless `hashHereBelow`). */
+  readonly #workers: PoolWorkers;
   readonly #hashHere: HashHere | undefined;
   /** Tasks the workers may hold at once (maxInFlight less the inline slot). */
   readonly #workerSlots: number;
@@ -149,10 +143,6 @@ export class HashPool {
    * first one still boots would start a second one for nothing.
    */
   #warm = false;
-  /** Workers that said they loaded their modules (WORKER_LOADED). */
-  #loaded = 0;
-  /** Called on each WORKER_LOADED. */
-  readonly #loadWaiters = new Set<() => void>();
 
   constructor(options: HashPoolOptions = {}) {
     this.inline = options.inline === true;
@@ -170,10 +160,10 @@ export class HashPool {
     this.#growAfterMs = options.growAfterMs !== undefined && start < this.threads && !this.inline ? Math.max(0, options.growAfterMs) : undefined;
     this.#growBacklogBytes = Math.max(0, options.growBacklogBytes ?? 0);
     this.#cap = this.#growAfterMs === undefined ? this.maxInFlight : 0;
-    this.#piscinaOptions = {
+    this.#workers = new PoolWorkers({
       filename: WORKER_FILE, minThreads: start, maxThreads: this.threads, concurrentTasksPerWorker: perWorker, recordTiming: false,
       idleTimeout: start < this.threads ? 2 ** 31 - 1 : 0, // a worker started on demand is kept
-    };
+    });
     const below = options.hashHereBelow;
     if (below !== undefined && !(Number.isFinite(below) && below > 0)) {
       throw new BytefallError('BAD_ARGUMENT', `hashHereBelow must be a positive number of bytes per second, got ${below}`);
@@ -182,48 +172,19 @@ export class HashPool {
     if (!this.#hashHere) this.#start();
   }
 
-  /** The piscina pool, started on first use. */
-  #start(): Piscina {
-    if (this.#piscina) return this.#piscina;
-    const piscina = new (loadPiscina())(this.#piscinaOptions);
-    this.#piscina = piscina;
-    // worker.ts says so once loaded, just before piscina's own "ready" on the same port
-    piscina.on('message', (m: unknown) => {
-      if (typeof m !== 'object' || m === null || !(WORKER_LOADED in m)) return;
-      this.#loaded++;
-      for (const w of this.#loadWaiters) w();
-    });
-    if (this.#growAfterMs !== undefined) {
-      const warm = () => {
-        if (this.#warm) return;
-        clearTimeout(fallback);
-        setImmediate(() => this.#setWarm()); // after piscina has taken in its "ready"
-      };
-      const fallback = setTimeout(warm, WARM_FALLBACK_MS); // never wait on a worker that failed to boot
-      fallback.unref();
-      this.#loadWaiters.add(warm);
-    }
-    return piscina;
-  }
-
-  /**
-   * Until every worker started has loaded its modules, or `ms` passed. Node 20 aborts the
-   * whole process (`v8::Module::IsGraphAsync must be used on an instantiated module`) when a
-   * worker is terminated while it still instantiates its ES modules, so destroy() waits here.
-   */
-  async #workersLoaded(ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (this.#loaded < (this.#piscina?.threads.length ?? 0) && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(t);
-          this.#loadWaiters.delete(done);
-          resolve();
-        };
-        const t = setTimeout(done, Math.min(20, Math.max(0, deadline - Date.now()))); // a worker that exited never says so
-        this.#loadWaiters.add(done);
-      });
-    }
+  /** Starts the workers unless they run; with growAfterMs, tasks go to them once one has loaded. */
+  #start(): void {
+    if (this.#workers.started) return;
+    this.#workers.start();
+    if (this.#growAfterMs === undefined) return;
+    const warm = () => {
+      if (this.#warm) return;
+      clearTimeout(fallback);
+      setImmediate(() => this.#setWarm()); // after piscina has taken in its "ready", posted just after ours
+    };
+    const fallback = setTimeout(warm, WARM_FALLBACK_MS); // never wait on a worker that failed to boot
+    fallback.unref();
+    this.#workers.onFirstLoad(warm);
   }
 
   #setWarm(): void {
@@ -242,7 +203,7 @@ export class HashPool {
 
   /** Workers that have loaded their modules so far. */
   get loadedWorkers(): number {
-    return this.#loaded;
+    return this.#workers.loaded;
   }
 
   /** Tasks this thread has run itself (`inline`, `hashHereBelow`). */
@@ -301,7 +262,7 @@ export class HashPool {
     if (here.take(bytes, performance.now())) return true;
     if (here.open || bytes > here.maxPiece) return false;
     this.#start();
-    return this.#loaded === 0;
+    return this.#workers.loaded === 0;
   }
 
   /** hashBuffer on this thread (`hashHereBelow`). */
@@ -340,8 +301,7 @@ export class HashPool {
     if (this.#growTimer) clearTimeout(this.#growTimer);
     this.#waitingBytes = 0;
     for (const w of this.#waiting.splice(0)) w.reject(closedError());
-    await this.#workersLoaded(LOAD_WAIT_MS);
-    await this.#piscina?.destroy();
+    await this.#workers.destroy(LOAD_WAIT_MS);
   }
 
   async #run<R>(name: TaskName, task: unknown, transferList: ArrayBuffer[], check = true): Promise<R> {
@@ -353,7 +313,7 @@ export class HashPool {
     if (!here) this.#toWorkers++;
     try {
       if (here) return await this.#runHere<R>(name as keyof typeof INLINE_TASKS, task);
-      return (await this.#piscina!.run(task, { name, transferList })) as R;
+      return (await this.#workers.run(task, { name, transferList })) as R;
     } catch (err) {
       throw fromWorkerError(err);
     } finally {
@@ -427,7 +387,7 @@ export class HashPool {
 
   /** Worker threads started so far. */
   get workersStarted(): number {
-    return this.#piscina?.threads.length ?? 0;
+    return this.#workers.threads;
   }
 
   /** Workers the pool may use now (growAfterMs), or all of them. */

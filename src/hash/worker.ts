@@ -25,6 +25,7 @@ export const hashBuffer = task(tasks.hashBuffer);
 export const chunkFiles = task(tasks.chunkFiles);
 export const verifyRecords = task(tasks.verifyRecords);
 
-// The pool waits for this before handing out tasks (pool.ts, growAfterMs). Piscina passes
-// messages other than its own to the pool's 'message' event.
+// WORKER_LOADED (pool-workers.ts): the pool waits for it before handing out tasks
+// (growAfterMs) and before terminating a worker. Piscina passes messages other than its own
+// to the pool's 'message' event.
 parentPort?.postMessage({ bytefallWorkerLoaded: true });
