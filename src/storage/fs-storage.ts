@@ -385,7 +385,7 @@ export class FsStorage implements Storage {
         if (!create && (err as NodeJS.ErrnoException).code === 'ENOENT') return null; // renamed to its final name meanwhile (or gone: a reader fails below)
         throw wrap(err, path, 'open');
       });
-      if (h) return this.sized(i, h, path);
+      if (h) return write ? this.sized(i, h, path) : h; // a reader never resizes either
     }
     return this.opts.openFile(this.finalPath(i), constants.O_RDONLY).catch((err) => {
       throw wrap(err, this.finalPath(i), 'open');

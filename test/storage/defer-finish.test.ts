@@ -5,14 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsStorage } from '../../src/storage/fs-storage.js';
 import type { FileSpec } from '../../src/storage/layout.js';
-import type { FileHandleLike } from '../../src/storage/fd-cache.js';
 import type { OpenFile } from '../../src/storage/resume-state.js';
 import { BytefallError } from '../../src/errors.js';
-import { fileBytes, pieceBytes, tempDir } from './helpers.js';
+import { fileBytes, openReal, pieceBytes, tempDir, wrapHandle } from './helpers.js';
 
 const FILES: FileSpec[] = [
   { path: ['a.bin'], size: 3000, pieceSize: 1024 },
@@ -94,17 +92,15 @@ test('a read that opens a file just as finishAll renames it reads the file, and 
       armed = false;
       for (let i = 0; existsSync(part) && i < 5000; i++) await new Promise((r) => setTimeout(r, 1)); // until finishAll renamed it
     }
-    const h = await open(path, flags, mode);
+    const h = await openReal(path, flags, mode);
     if (path !== part) return h;
-    return {
-      read: h.read.bind(h), readv: h.readv.bind(h), write: h.write.bind(h), datasync: h.datasync.bind(h),
-      truncate: h.truncate.bind(h), stat: h.stat.bind(h),
+    return wrapHandle(h, {
       close: async () => {
         await h.close();
         // finishAll has just closed the staged file: a read now opens it afresh.
         if (armed && !raceRead) raceRead = st.read(0, 0, FILES[0].size);
       },
-    } as FileHandleLike;
+    });
   };
   const st = await FsStorage.open(root, FILES, { ...OPTS(root), openFile: io });
   await writeAll(st, 0);

@@ -5,13 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { statfsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsStorage } from '../../src/storage/fs-storage.js';
 import type { BytefallError } from '../../src/errors.js';
 import type { FileHandleLike } from '../../src/storage/fd-cache.js';
 import type { OpenFile } from '../../src/storage/resume-state.js';
-import { FILES, fileBytes, pieceBytes, tempDir, writeAllPieces } from './helpers.js';
+import { FILES, fileBytes, openReal, pieceBytes, tempDir, wrapHandle, writeAllPieces } from './helpers.js';
 
 /** /dev/shm when it is a tmpfs (statfs type 0x01021994), else undefined. */
 function tmpfsDir(): string | undefined {
@@ -275,23 +274,6 @@ test('a failed journal write or data sync rejects the write and records nothing;
   await s2.close();
 });
 
-function openReal(path: string, flags: number, mode?: number): Promise<FileHandleLike> {
-  return open(path, flags, mode);
-}
-
-/** A handle whose methods are the real ones except those given. */
-function wrapHandle(h: FileHandleLike, over: Partial<FileHandleLike>): FileHandleLike {
-  return {
-    read: h.read.bind(h),
-    readv: h.readv.bind(h),
-    write: h.write.bind(h),
-    datasync: h.datasync.bind(h),
-    truncate: h.truncate.bind(h),
-    stat: h.stat.bind(h),
-    close: h.close.bind(h),
-    ...over,
-  } as FileHandleLike;
-}
 
 test('a piece is written in calls of at most writeSliceBytes, in order, and reads back whole', async (t) => {
   const root = await tempDir(t);

@@ -1,11 +1,12 @@
 // Shared helpers for the storage tests: a temporary directory per test (removed afterwards),
 // recognisable piece contents, and a small layout with an empty file and a short last piece.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { FileSpec } from '../../src/storage/layout.js';
 import type { Storage } from '../../src/storage/storage.js';
+import type { FileHandleLike } from '../../src/storage/fd-cache.js';
 
 export async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'bytefall-storage-'));
@@ -38,4 +39,22 @@ export const FILES: FileSpec[] = [
 export async function writeAllPieces(s: Storage, file: number): Promise<void> {
   const spec = s.layout.files[file];
   for (let p = 0; p < s.layout.pieceCounts[file]; p++) await s.writePiece(file, p, pieceBytes(spec, file, p));
+}
+
+export function openReal(path: string, flags: number, mode?: number): Promise<FileHandleLike> {
+  return open(path, flags, mode);
+}
+
+/** A handle whose methods are the real ones except those given (to inject faults or watch calls). */
+export function wrapHandle(h: FileHandleLike, over: Partial<FileHandleLike>): FileHandleLike {
+  return {
+    read: h.read.bind(h),
+    readv: h.readv.bind(h),
+    write: h.write.bind(h),
+    datasync: h.datasync.bind(h),
+    truncate: h.truncate.bind(h),
+    stat: h.stat.bind(h),
+    close: h.close.bind(h),
+    ...over,
+  } as FileHandleLike;
 }
