@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import module from 'node:module';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
@@ -45,6 +46,19 @@ function loadBundle(command) {
   };
   setTimeout(save, 3000).unref(); // a long-running command (seed) saves what it compiled by then
   return { run: mod.exports.run, save };
+}
+
+// V8 optimizes a function once it has run about 64 KiB of bytecode (its interrupt budget) a few
+// times. A swarm node's functions run per block or per message, so in a download of seconds ~90
+// of them reach that and TurboFan compiles them in the background: 12% of a 1+4 swarm's CPU
+// (~0.14 CPU-s a process), while the optimized code then ran 1.5% of it. The commands that run a
+// swarm node raise the budget 60x: a node that runs for seconds stays on V8's baseline code, one
+// that runs for minutes still optimizes what stays hot (docs/BENCHMARKS.md, "V8's tiering").
+// Set before the bundle is compiled, so that its code cache is made and checked under the same
+// flags. A budget given to node itself wins.
+const SWARM_COMMANDS = new Set(['get', 'seed', 'update']);
+if (SWARM_COMMANDS.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) {
+  v8.setFlagsFromString('--interrupt-budget=4000000');
 }
 
 let cli;

@@ -1,9 +1,11 @@
 // bin/bytefall.js runs the bundled CLI with a V8 code cache per command (dist/bundle/cache/):
 // a cache V8 refuses (here: garbage) is replaced, never trusted; a command that fails or does
-// not exist leaves no cache behind; the command's output is the same either way.
+// not exist leaves no cache behind; the command's output is the same either way. The commands
+// that run a swarm node raise V8's interrupt budget before the bundle is compiled, so their cache
+// is made and checked under the same flags and is not written again on every run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytefall, repoRoot } from '../helpers/cli.js';
 
@@ -32,4 +34,15 @@ test('an unknown command leaves no cache of its own', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown command/);
   assert.ok(!existsSync(cacheOf('no-such-command')));
+});
+
+test('a swarm command\'s cache, made under its V8 flags, is accepted and kept the next time', { skip: !existsSync(join(repoRoot, 'dist', 'bundle', 'cli.cjs')) && 'no bundle' }, () => {
+  rmSync(cacheOf('get'), { force: true });
+  const first = bytefall(['get', '--help']);
+  assert.equal(first.status, 0, first.stderr);
+  const made = statSync(cacheOf('get')); // written as a new file (rename): a new inode each time
+  const again = bytefall(['get', '--help']);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.stdout, first.stdout);
+  assert.equal(statSync(cacheOf('get')).ino, made.ino, 'the cache was not written again: V8 accepted it');
 });
