@@ -3,9 +3,11 @@
 // bundled into one CommonJS script, dist/bundle/cli.cjs (scripts/bundle.mjs). That script is
 // compiled with a V8 code cache kept beside it, one per command and Node version
 // (dist/bundle/cache/): a process then neither parses the CLI nor compiles the functions the
-// command ran last time (docs/BENCHMARKS.md, "startup"). The cache is written once, when it is
-// missing or V8 refused it, as the command ends with exit code 0 or after 3 s; a checkout that
-// is not writable runs without one. Without the bundle, the compiled modules in dist/src run instead.
+// command ran last time (docs/BENCHMARKS.md, "startup"). The cache is written as the command
+// ends with exit code 0 or after 3 s: when it is missing or V8 refused it, or when a command that
+// ran for half a second or more compiled a quarter more than the cache held (a first `get --help`
+// must not leave `get` a cache without the download in it); a checkout that is not writable runs
+// without one. Without the bundle, the compiled modules in dist/src run instead.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +18,10 @@ import vm from 'node:vm';
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const bundle = join(dist, 'bundle', 'cli.cjs');
 const modules = join(dist, 'src', 'cli', 'main.js');
+
+/** A kept cache is replaced only by a run this long (ms) that compiled this much more (size ratio). */
+const MIN_RUN_TO_GROW_MS = 500;
+const GROWTH_TO_REPLACE = 1.25;
 
 /** The bundle's exports, compiled with the command's code cache (and a function that saves it). */
 function loadBundle(command) {
@@ -31,14 +37,19 @@ function loadBundle(command) {
   const exports = {};
   const mod = { exports, filename: bundle, id: bundle };
   script.runInThisContext().call(exports, exports, module.createRequire(bundle), mod, bundle, dirname(bundle));
-  let saved = cachedData !== undefined && !script.cachedDataRejected;
+  const started = performance.now();
+  let saved = false;
   const save = () => {
     if (saved) return;
     saved = true;
+    const kept = cachedData !== undefined && !script.cachedDataRejected;
+    if (kept && performance.now() - started < MIN_RUN_TO_GROW_MS) return; // a short run compiled little
     try {
+      const data = script.createCachedData();
+      if (kept && data.length < cachedData.length * GROWTH_TO_REPLACE) return;
       mkdirSync(cacheDir, { recursive: true });
       const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, script.createCachedData());
+      writeFileSync(tmp, data);
       renameSync(tmp, cacheFile);
     } catch {
       // a read-only checkout costs only speed

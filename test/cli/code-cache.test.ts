@@ -2,12 +2,14 @@
 // a cache V8 refuses (here: garbage) is replaced, never trusted; a command that fails or does
 // not exist leaves no cache behind; the command's output is the same either way. The commands
 // that run a swarm node raise V8's interrupt budget before the bundle is compiled, so their cache
-// is made and checked under the same flags and is not written again on every run.
+// is made and checked under the same flags and is not written again on every run. A kept cache
+// is replaced by a run of half a second or more that compiled a quarter more than it holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytefall, repoRoot } from '../helpers/cli.js';
+import { Scope } from '../integration/helpers.js';
 
 const cacheDir = join(repoRoot, 'dist', 'bundle', 'cache');
 const cacheOf = (name: string) => join(cacheDir, `${name}-${process.version}-${process.arch}.v8`);
@@ -45,4 +47,19 @@ test('a swarm command\'s cache, made under its V8 flags, is accepted and kept th
   assert.equal(again.status, 0, again.stderr);
   assert.equal(again.stdout, first.stdout);
   assert.equal(statSync(cacheOf('get')).ino, made.ino, 'the cache was not written again: V8 accepted it');
+});
+
+test('a cache from a short run (seed --help) is replaced by the one of a seed that ran 3 s', { skip: !existsSync(join(repoRoot, 'dist', 'bundle', 'cli.cjs')) && 'no bundle' }, async (t) => {
+  const scope = new Scope(t);
+  const site = scope.site({ 'a.bin': 200_000 });
+  rmSync(cacheOf('seed'), { force: true });
+  assert.equal(bytefall(['seed', '--help']).status, 0);
+  const small = statSync(cacheOf('seed'));
+  const seed = scope.bytefall('seed', ['seed', site.waterfall, site.dir, '--listen', '127.0.0.1:0']);
+  await seed.address();
+  const end = Date.now() + 15_000; // saved 3 s after start
+  while (statSync(cacheOf('seed')).ino === small.ino && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  const grown = statSync(cacheOf('seed'));
+  assert.notEqual(grown.ino, small.ino, 'the seed wrote its cache');
+  assert.ok(grown.size >= small.size * 1.25, `${grown.size} bytes against ${small.size}`);
 });
