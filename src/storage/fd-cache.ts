@@ -4,8 +4,11 @@
 // every written byte durable with one syncDirty().
 import type { FileHandle } from 'node:fs/promises';
 
-/** The part of a FileHandle storage uses; tests wrap it to inject errors. */
-export type FileHandleLike = Pick<FileHandle, 'read' | 'readv' | 'write' | 'datasync' | 'truncate' | 'stat' | 'close'>;
+/**
+ * The part of a FileHandle storage uses; tests wrap it to inject errors. With `fd`, a piece may
+ * be written with a blocking call on the calling thread (write-here.ts); without, never.
+ */
+export type FileHandleLike = Pick<FileHandle, 'read' | 'readv' | 'write' | 'datasync' | 'truncate' | 'stat' | 'close'> & { readonly fd?: number };
 
 interface Slot {
   handle: Promise<FileHandleLike>;

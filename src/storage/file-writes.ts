@@ -1,9 +1,12 @@
 // Writing bytes into a file at an offset, in system calls sized for the page cache
 // (FsStorageOptions.writeSliceBytes; docs/STORAGE.md "Writing"): Linux sizes the page-cache
 // folios a write allocates by the write's length, and where large fresh folios are dear
-// (the VM of docs/BENCHMARKS.md) a piece goes in 64 KiB calls instead of one.
+// (the VM of docs/BENCHMARKS.md) a piece goes in 64 KiB calls instead of one. The calls are
+// made on this thread while they go at memory speed, then on libuv's threads (write-here.ts).
+import { writeSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { FileHandleLike } from './fd-cache.js';
+import { WriteHere } from './write-here.js';
 
 /** Default writeSliceBytes. */
 export const WRITE_SLICE_BYTES = 64 * 1024;
@@ -44,5 +47,36 @@ async function writeRun(h: FileHandleLike, bytes: Uint8Array, position: number):
     const { bytesWritten } = await h.write(bytes, done, bytes.length - done, position + done);
     if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
     done += bytesWritten;
+  }
+}
+
+/** Writes a file's bytes on this thread while its WriteHere allows, on libuv's threads after. */
+export class FileWriter {
+  constructor(
+    /** FsStorageOptions.writeSliceBytes. */
+    readonly slice: number,
+    /** Undefined: always on libuv's threads. */
+    readonly here: WriteHere | undefined,
+  ) {}
+
+  /** Writes all of `bytes` at `position`. A failed write here rejects like one on libuv's threads. */
+  async write(h: FileHandleLike, bytes: Uint8Array, position: number): Promise<void> {
+    const here = this.here;
+    if (here?.open && h.fd !== undefined) {
+      const start = performance.now();
+      writeHereAll(h.fd, bytes, position, this.slice);
+      here.took(bytes.length, performance.now() - start);
+      return;
+    }
+    return writeAll(h, bytes, position, this.slice);
+  }
+}
+
+/** writeAll with blocking calls, one slice after the other. */
+function writeHereAll(fd: number, bytes: Uint8Array, position: number, slice: number): void {
+  for (let done = 0; done < bytes.length; ) {
+    const n = writeSync(fd, bytes, done, Math.min(slice, bytes.length - done), position + done);
+    if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+    done += n;
   }
 }

@@ -11,7 +11,8 @@ import type { Bitfield } from '../swarm/picker-bitfield.js';
 import { FdCache, type FileHandleLike } from './fd-cache.js';
 import { Layout, PART_SUFFIX, type FileSpec, type PieceLocation } from './layout.js';
 import { ResumeState, defaultOpenFile, syncDir, type OpenFile } from './resume-state.js';
-import { defaultWriteSlice, writeAll } from './file-writes.js';
+import { FileWriter, defaultWriteSlice, writeAll } from './file-writes.js';
+import { WriteHere, type WriteHereOptions } from './write-here.js';
 import { readExact, readvExact } from './file-reads.js';
 import type { FileStatus, OpenStorage, Storage } from './storage.js';
 import { checkLocalNames, localPath } from './local-names.js';
@@ -44,6 +45,11 @@ export interface FsStorageOptions {
    * piece is one call (each call costs a round trip through libuv's threads).
    */
   writeSliceBytes?: number;
+  /**
+   * When a piece is written with a blocking call on this thread instead of on libuv's threads
+   * (write-here.ts): while writes go at memory speed (default), or `false` for never.
+   */
+  writeHere?: WriteHereOptions | false;
 }
 
 export class FsStorage implements Storage {
@@ -51,6 +57,7 @@ export class FsStorage implements Storage {
   private readonly done: boolean[];
   private readonly partKnown: boolean[];
   private readonly commits: GroupCommit;
+  private readonly writer: FileWriter;
   private backgroundError: unknown = null;
   private closed = false;
   private deferFinish = false;
@@ -61,6 +68,7 @@ export class FsStorage implements Storage {
     private readonly state: ResumeState,
     private readonly opts: Required<Omit<FsStorageOptions, 'statePath' | 'deferFinish' | 'partSuffix'>>,
   ) {
+    this.writer = new FileWriter(opts.writeSliceBytes, opts.writeHere === false ? undefined : new WriteHere(opts.writeHere));
     this.done = layout.files.map(() => false);
     this.partKnown = layout.files.map(() => false);
     this.fds = new FdCache(opts.maxOpenFiles, (i, write) => this.openWorking(i, write), (err, i, op) =>
@@ -93,6 +101,7 @@ export class FsStorage implements Storage {
       openFile,
       commitIntervalMs: options.commitIntervalMs ?? 100,
       writeSliceBytes: slice,
+      writeHere: options.writeHere ?? {},
     });
     st.deferFinish = options.deferFinish ?? false;
     for (let i = 0; i < layout.files.length; i += 32) {
@@ -134,7 +143,7 @@ export class FsStorage implements Storage {
     if (this.done[file] || this.state.pieces.has(file, piece)) return;
     const offset = this.layout.pieceOffset(file, piece);
     try {
-      await this.fds.use(file, (h) => writeAll(h, data, offset, this.opts.writeSliceBytes), true);
+      await this.fds.use(file, (h) => this.writer.write(h, data, offset), true);
     } catch (err) {
       if (this.state.pieces.has(file, piece)) return; // a duplicate copy completed it meanwhile
       throw wrap(err, this.partPath(file), 'write');

@@ -3,7 +3,7 @@
 // bound, refused paths, and disk errors that surface as BytefallErrors with file and operation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FsStorage } from '../../src/storage/fs-storage.js';
@@ -236,6 +236,37 @@ test('a full disk is a NO_SPACE error naming the file and the operation; nothing
   await s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0));
   assert.equal(s.isVerified(0, 0), true);
   await s.close();
+});
+
+test('a full disk met by a write made on this thread (write-here.ts) is the same NO_SPACE error', async (t) => {
+  const devFull = await open('/dev/full', 'w').catch(() => undefined);
+  if (!devFull) return t.skip('no /dev/full');
+  t.after(() => devFull.close());
+  const root = await tempDir(t);
+  let full = false;
+  const io: OpenFile = async (path, flags, mode) => {
+    const h = await openReal(path, flags, mode);
+    const wrapped = wrapHandle(h, {});
+    // the descriptor blocking writes use: /dev/full while the disk is "full"
+    Object.defineProperty(wrapped, 'fd', { get: () => (full && path.endsWith('.bytefall-part') ? devFull.fd : (h as { fd?: number }).fd) });
+    return wrapped;
+  };
+  const s = await FsStorage.open(root, FILES, { openFile: io });
+  await s.writePiece(0, 1, pieceBytes(FILES[0], 0, 1));
+  full = true;
+  await assert.rejects(s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0)), (err: { code: string; file: string; op: string }) => {
+    assert.equal(err.code, 'NO_SPACE');
+    assert.equal(err.file, join(root, 'a.txt.bytefall-part'));
+    assert.equal(err.op, 'write');
+    return true;
+  });
+  assert.equal(s.isVerified(0, 0), false);
+  full = false;
+  await s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0));
+  assert.equal(s.isVerified(0, 0), true);
+  await s.close();
+  const on = await readFile(join(root, 'a.txt.bytefall-part'));
+  assert.deepEqual(on.subarray(0, 2048), Buffer.concat([pieceBytes(FILES[0], 0, 0), pieceBytes(FILES[0], 0, 1)]));
 });
 
 test('a failed journal write or data sync rejects the write and records nothing; later writes work', async (t) => {
