@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 
 /**
  * The part of a FileHandle storage uses; tests wrap it to inject errors. With `fd`, a piece may
- * be written with a blocking call on the calling thread (write-here.ts); without, never.
+ * be written or read with blocking calls on the calling thread (io-here.ts); without, never.
  */
 export type FileHandleLike = Pick<FileHandle, 'read' | 'readv' | 'write' | 'datasync' | 'truncate' | 'stat' | 'close'> & { readonly fd?: number };
 

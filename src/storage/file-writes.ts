@@ -2,11 +2,11 @@
 // (FsStorageOptions.writeSliceBytes; docs/STORAGE.md "Writing"): Linux sizes the page-cache
 // folios a write allocates by the write's length, and where large fresh folios are dear
 // (the VM of docs/BENCHMARKS.md) a piece goes in 64 KiB calls instead of one. The calls are
-// made on this thread while they go at memory speed, then on libuv's threads (write-here.ts).
+// made on this thread while they go at memory speed, then on libuv's threads (io-here.ts).
 import { writeSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { FileHandleLike } from './fd-cache.js';
-import { WriteHere } from './write-here.js';
+import { IoHere } from './io-here.js';
 
 /** Default writeSliceBytes. */
 export const WRITE_SLICE_BYTES = 64 * 1024;
@@ -50,13 +50,13 @@ async function writeRun(h: FileHandleLike, bytes: Uint8Array, position: number):
   }
 }
 
-/** Writes a file's bytes on this thread while its WriteHere allows, on libuv's threads after. */
+/** Writes a file's bytes on this thread while its IoHere allows, on libuv's threads after. */
 export class FileWriter {
   constructor(
     /** FsStorageOptions.writeSliceBytes. */
     readonly slice: number,
     /** Undefined: always on libuv's threads. */
-    readonly here: WriteHere | undefined,
+    readonly here: IoHere | undefined,
   ) {}
 
   /** Writes all of `bytes` at `position`. A failed write here rejects like one on libuv's threads. */

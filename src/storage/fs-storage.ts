@@ -12,8 +12,8 @@ import { FdCache, type FileHandleLike } from './fd-cache.js';
 import { Layout, PART_SUFFIX, type FileSpec, type PieceLocation } from './layout.js';
 import { ResumeState, defaultOpenFile, syncDir, type OpenFile } from './resume-state.js';
 import { FileWriter, defaultWriteSlice, writeAll } from './file-writes.js';
-import { WriteHere, type WriteHereOptions } from './write-here.js';
-import { readExact, readvExact } from './file-reads.js';
+import { IoHere, type IoHereOptions } from './io-here.js';
+import { FileReader, readExact } from './file-reads.js';
 import type { FileStatus, OpenStorage, Storage } from './storage.js';
 import { checkLocalNames, localPath } from './local-names.js';
 import { GroupCommit } from './group-commit.js';
@@ -46,10 +46,12 @@ export interface FsStorageOptions {
    */
   writeSliceBytes?: number;
   /**
-   * When a piece is written with a blocking call on this thread instead of on libuv's threads
-   * (write-here.ts): while writes go at memory speed (default), or `false` for never.
+   * When a piece is written with blocking calls on this thread instead of on libuv's threads
+   * (io-here.ts): while writes go at memory speed (default), or `false` for never.
    */
-  writeHere?: WriteHereOptions | false;
+  writeHere?: IoHereOptions | false;
+  /** The same for reads (a seeder's), with their own IoHere (default: on, the same limits). */
+  readHere?: IoHereOptions | false;
 }
 
 export class FsStorage implements Storage {
@@ -58,6 +60,7 @@ export class FsStorage implements Storage {
   private readonly partKnown: boolean[];
   private readonly commits: GroupCommit;
   private readonly writer: FileWriter;
+  private readonly reader: FileReader;
   private backgroundError: unknown = null;
   private closed = false;
   private deferFinish = false;
@@ -68,7 +71,8 @@ export class FsStorage implements Storage {
     private readonly state: ResumeState,
     private readonly opts: Required<Omit<FsStorageOptions, 'statePath' | 'deferFinish' | 'partSuffix'>>,
   ) {
-    this.writer = new FileWriter(opts.writeSliceBytes, opts.writeHere === false ? undefined : new WriteHere(opts.writeHere));
+    this.writer = new FileWriter(opts.writeSliceBytes, opts.writeHere === false ? undefined : new IoHere(opts.writeHere));
+    this.reader = new FileReader(opts.readHere === false ? undefined : new IoHere(opts.readHere));
     this.done = layout.files.map(() => false);
     this.partKnown = layout.files.map(() => false);
     this.fds = new FdCache(opts.maxOpenFiles, (i, write) => this.openWorking(i, write), (err, i, op) =>
@@ -102,6 +106,7 @@ export class FsStorage implements Storage {
       commitIntervalMs: options.commitIntervalMs ?? 100,
       writeSliceBytes: slice,
       writeHere: options.writeHere ?? {},
+      readHere: options.readHere ?? {},
     });
     st.deferFinish = options.deferFinish ?? false;
     for (let i = 0; i < layout.files.length; i += 32) {
@@ -165,12 +170,12 @@ export class FsStorage implements Storage {
 
   async read(file: number, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
     const path = await this.workingPath(file, offset, length);
-    return this.fds.use(file, (h) => readExact(h, offset, length, path, into));
+    return this.fds.use(file, (h) => this.reader.read(h, offset, length, path, into));
   }
 
   async readv(file: number, offset: number, parts: readonly Uint8Array[]): Promise<void> {
     const path = await this.workingPath(file, offset, parts.reduce((n, p) => n + p.length, 0));
-    return this.fds.use(file, (h) => readvExact(h, offset, parts, path));
+    return this.fds.use(file, (h) => this.reader.readv(h, offset, parts, path));
   }
 
   async markVerified(file: number, piece: number): Promise<void> {

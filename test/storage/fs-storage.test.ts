@@ -238,7 +238,7 @@ test('a full disk is a NO_SPACE error naming the file and the operation; nothing
   await s.close();
 });
 
-test('a full disk met by a write made on this thread (write-here.ts) is the same NO_SPACE error', async (t) => {
+test('a full disk met by a write made on this thread (io-here.ts) is the same NO_SPACE error', async (t) => {
   const devFull = await open('/dev/full', 'w').catch(() => undefined);
   if (!devFull) return t.skip('no /dev/full');
   t.after(() => devFull.close());
