@@ -7,7 +7,8 @@
 // ends with exit code 0 or after 3 s: when it is missing or V8 refused it, or when a command that
 // ran for half a second or more compiled a quarter more than the cache held (a first `get --help`
 // must not leave `get` a cache without the download in it); a checkout that is not writable runs
-// without one. Without the bundle, the compiled modules in dist/src run instead.
+// without one, unless BYTEFALL_CODE_CACHE names a directory to keep them in. Without the bundle,
+// the compiled modules in dist/src run instead.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +26,7 @@ const GROWTH_TO_REPLACE = 1.25;
 
 /** The bundle's exports, compiled with the command's code cache (and a function that saves it). */
 function loadBundle(command) {
-  const cacheDir = join(dist, 'bundle', 'cache');
+  const cacheDir = process.env.BYTEFALL_CODE_CACHE || join(dist, 'bundle', 'cache');
   const cacheFile = join(cacheDir, `${/^[a-z][a-z-]{0,19}$/.test(command ?? '') ? command : 'other'}-${process.version}-${process.arch}.v8`);
   let cachedData;
   try {

@@ -6,7 +6,7 @@
 import { writeSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { FileHandleLike } from './fd-cache.js';
-import { IoHere } from './io-here.js';
+import type { IoHere } from './io-here.js';
 
 /** Default writeSliceBytes. */
 export const WRITE_SLICE_BYTES = 64 * 1024;

@@ -13,7 +13,7 @@
 // why the limits are loose. One IoHere for the writes of a storage and one for its reads.
 
 export interface IoHereOptions {
-  /** One call that blocks this long (ms) sends the calls to libuv's threads at once (default 50). */
+  /** One call (a piece written, a block read, all its slices) that blocks this long (ms) sends the calls to libuv's threads at once (default 50). */
   maxCallMs?: number;
   /** Least rate (bytes per second) of the calls made here, over each window (default 250 MB/s). */
   minBytesPerSecond?: number;

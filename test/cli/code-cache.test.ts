@@ -4,14 +4,19 @@
 // that run a swarm node raise V8's interrupt budget before the bundle is compiled, so their cache
 // is made and checked under the same flags and is not written again on every run. A kept cache
 // is replaced by a run of half a second or more that compiled a quarter more than it holds.
-import { test } from 'node:test';
+// Each test keeps its caches in a directory of its own (BYTEFALL_CODE_CACHE), away from the
+// commands other test files run at the same time.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytefall, repoRoot } from '../helpers/cli.js';
+import { bytefall as run, repoRoot, tempDir } from '../helpers/cli.js';
 import { Scope } from '../integration/helpers.js';
 
-const cacheDir = join(repoRoot, 'dist', 'bundle', 'cache');
+const { dir: cacheDir, cleanup } = tempDir('bytefall-code-cache-');
+after(cleanup);
+const env = { BYTEFALL_CODE_CACHE: cacheDir };
+const bytefall = (args: string[]) => run(args, { env });
 const cacheOf = (name: string) => join(cacheDir, `${name}-${process.version}-${process.arch}.v8`);
 const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version as string;
 
@@ -39,7 +44,6 @@ test('an unknown command leaves no cache of its own', () => {
 });
 
 test('a swarm command\'s cache, made under its V8 flags, is accepted and kept the next time', { skip: !existsSync(join(repoRoot, 'dist', 'bundle', 'cli.cjs')) && 'no bundle' }, () => {
-  rmSync(cacheOf('get'), { force: true });
   const first = bytefall(['get', '--help']);
   assert.equal(first.status, 0, first.stderr);
   const made = statSync(cacheOf('get')); // written as a new file (rename): a new inode each time
@@ -52,10 +56,9 @@ test('a swarm command\'s cache, made under its V8 flags, is accepted and kept th
 test('a cache from a short run (seed --help) is replaced by the one of a seed that ran 3 s', { skip: !existsSync(join(repoRoot, 'dist', 'bundle', 'cli.cjs')) && 'no bundle' }, async (t) => {
   const scope = new Scope(t);
   const site = scope.site({ 'a.bin': 200_000 });
-  rmSync(cacheOf('seed'), { force: true });
   assert.equal(bytefall(['seed', '--help']).status, 0);
   const small = statSync(cacheOf('seed'));
-  const seed = scope.bytefall('seed', ['seed', site.waterfall, site.dir, '--listen', '127.0.0.1:0']);
+  const seed = scope.bytefall('seed', ['seed', site.waterfall, site.dir, '--listen', '127.0.0.1:0'], env);
   await seed.address();
   const end = Date.now() + 15_000; // saved 3 s after start
   while (statSync(cacheOf('seed')).ino === small.ino && Date.now() < end) await new Promise((r) => setTimeout(r, 100));

@@ -14,8 +14,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function bytefall(args: string[], opts: { cwd?: string; input?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', cwd: opts.cwd, input: opts.input });
+export function bytefall(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const env = opts.env ? { ...process.env, ...opts.env } : undefined;
+  const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', cwd: opts.cwd, input: opts.input, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
