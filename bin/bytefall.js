@@ -67,9 +67,11 @@ function loadBundle(command) {
 // swarm node raise the budget 60x: a node that runs for seconds stays on V8's baseline code, one
 // that runs for minutes still optimizes what stays hot (docs/BENCHMARKS.md, "V8's tiering").
 // Set before the bundle is compiled, so that its code cache is made and checked under the same
-// flags. A budget given to node itself wins.
+// flags. A budget given to node itself wins. Only on the V8 releases known to have the flag
+// (Node 20 to 24: V8 11 to 13): V8 prints "unrecognized flag" on stdout for one it lacks.
 const SWARM_COMMANDS = new Set(['get', 'seed', 'update']);
-if (SWARM_COMMANDS.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) {
+const v8Major = Number(process.versions.v8.split('.')[0]);
+if (SWARM_COMMANDS.has(process.argv[2]) && v8Major >= 11 && v8Major <= 13 && !process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) {
   v8.setFlagsFromString('--interrupt-budget=4000000');
 }
 
