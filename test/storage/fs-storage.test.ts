@@ -211,6 +211,24 @@ test('paths that leave the root or clash are refused', async (t) => {
   assert.deepEqual(await readdir(parent), ['dl'], 'nothing was written outside the root');
 });
 
+/**
+ * With the disk full (`setFull(true)`), piece 0 of a.txt fails as NO_SPACE naming its part file
+ * and the write, and is not recorded; with room again, the same write succeeds and is recorded.
+ */
+async function fullThenRoom(s: FsStorage, root: string, setFull: (full: boolean) => void): Promise<void> {
+  setFull(true);
+  await assert.rejects(s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0)), (err: { code: string; file: string; op: string }) => {
+    assert.equal(err.code, 'NO_SPACE');
+    assert.equal(err.file, join(root, 'a.txt.bytefall-part'));
+    assert.equal(err.op, 'write');
+    return true;
+  });
+  assert.equal(s.isVerified(0, 0), false);
+  setFull(false);
+  await s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0));
+  assert.equal(s.isVerified(0, 0), true);
+}
+
 test('a full disk is a NO_SPACE error naming the file and the operation; nothing is recorded', async (t) => {
   const root = await tempDir(t);
   let full = false;
@@ -224,17 +242,7 @@ test('a full disk is a NO_SPACE error naming the file and the operation; nothing
     });
   };
   const s = await FsStorage.open(root, FILES, { openFile: io });
-  full = true;
-  await assert.rejects(s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0)), (err: { code: string; file: string; op: string }) => {
-    assert.equal(err.code, 'NO_SPACE');
-    assert.equal(err.file, join(root, 'a.txt.bytefall-part'));
-    assert.equal(err.op, 'write');
-    return true;
-  });
-  assert.equal(s.isVerified(0, 0), false);
-  full = false;
-  await s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0));
-  assert.equal(s.isVerified(0, 0), true);
+  await fullThenRoom(s, root, (f) => (full = f));
   await s.close();
 });
 
@@ -253,17 +261,7 @@ test('a full disk met by a write made on this thread (io-here.ts) is the same NO
   };
   const s = await FsStorage.open(root, FILES, { openFile: io });
   await s.writePiece(0, 1, pieceBytes(FILES[0], 0, 1));
-  full = true;
-  await assert.rejects(s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0)), (err: { code: string; file: string; op: string }) => {
-    assert.equal(err.code, 'NO_SPACE');
-    assert.equal(err.file, join(root, 'a.txt.bytefall-part'));
-    assert.equal(err.op, 'write');
-    return true;
-  });
-  assert.equal(s.isVerified(0, 0), false);
-  full = false;
-  await s.writePiece(0, 0, pieceBytes(FILES[0], 0, 0));
-  assert.equal(s.isVerified(0, 0), true);
+  await fullThenRoom(s, root, (f) => (full = f));
   await s.close();
   const on = await readFile(join(root, 'a.txt.bytefall-part'));
   assert.deepEqual(on.subarray(0, 2048), Buffer.concat([pieceBytes(FILES[0], 0, 0), pieceBytes(FILES[0], 0, 1)]));
